@@ -1,0 +1,35 @@
+// Published entry of vlens-widget (bundled by scripts/build.mjs into dist/).
+// Importing it does nothing but define functions: no window/document access,
+// so server-side rendering can import it. The wasm is inlined (base64) and
+// instantiated synchronously on the first mountVlens() call.
+import { initSync, mountVlens as mountVlensWasm } from '../pkg/vlens_widget.js';
+import wasmBase64 from 'vlens:wasm';
+
+export { VlensError } from './error.js';
+
+let initialised = false;
+
+function decodeBase64(b64) {
+  if (typeof Uint8Array.fromBase64 === 'function') return Uint8Array.fromBase64(b64);
+  const bin = atob(b64);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return bytes;
+}
+
+function ensureInit() {
+  if (initialised) return;
+  initSync({ module: decodeBase64(wasmBase64) });
+  initialised = true;
+}
+
+/**
+ * Mount the Vlens iframe into `element`. See types/index.d.ts for the contract.
+ * @param {Element | string} element
+ * @param {unknown} tokenProvider
+ * @param {object} [options]
+ */
+export function mountVlens(element, tokenProvider, options) {
+  ensureInit();
+  return mountVlensWasm(element, tokenProvider, options);
+}
