@@ -85,7 +85,7 @@ impl Failure {
                 ErrorCode::TokenTimeout,
                 [
                     "the token provider did not answer within tokenTimeoutMs (",
-                    &timeout_ms.to_string(),
+                    &decimal(timeout_ms),
                     " ms): check that your session endpoint is reachable, or raise tokenTimeoutMs",
                 ]
                 .concat(),
@@ -94,6 +94,19 @@ impl Failure {
             Failure::Transient(why) | Failure::Final(why) => WidgetError::new(code, why, true),
         }
     }
+}
+
+/// `n` in decimal, without pulling the formatting machinery into the wasm.
+pub fn decimal(mut n: u32) -> String {
+    let mut digits = Vec::new();
+    loop {
+        digits.push(b'0' + (n % 10) as u8);
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    digits.iter().rev().map(|&d| char::from(d)).collect()
 }
 
 /// Whether an HTTP status is worth retrying.
@@ -107,7 +120,7 @@ pub fn status_failure(url: &str, status: u16) -> Failure {
         "the token endpoint ",
         url,
         " answered HTTP ",
-        &status.to_string(),
+        &decimal(u32::from(status)),
         if status >= 500 || status == 408 || status == 429 {
             ": check your server's logs; the request was retried"
         } else if status == 401 || status == 403 {
@@ -176,6 +189,13 @@ mod tests {
         assert_eq!(status_failure("/x", 400).into_error(Reason::Refresh, 1).code, ErrorCode::TokenProviderFailed);
         assert_eq!(status_failure("/x", 400).into_error(Reason::Expired, 1).code, ErrorCode::TokenRefreshFailed);
         assert_eq!(Failure::Invalid(invalid("x")).into_error(Reason::Expired, 1).code, ErrorCode::TokenInvalid);
+    }
+
+    #[test]
+    fn decimal_matches_display() {
+        for n in [0, 7, 10, 408, 15000, u32::MAX] {
+            assert_eq!(decimal(n), n.to_string());
+        }
     }
 
     #[test]

@@ -118,6 +118,9 @@ impl Inner {
     }
 
     fn fail(&self, err: WidgetError, stops_flow: bool) {
+        if self.destroyed() {
+            return;
+        }
         if stops_flow {
             self.state.set(State::Error);
         }
@@ -159,6 +162,10 @@ impl Inner {
             task.abort();
         }
         self.abort_attempts();
+        // Aborting runs the host's abort listeners, which may have destroyed the session.
+        if self.destroyed() {
+            return;
+        }
         if purpose != Reason::Expired {
             self.state.set(State::Token);
         }
@@ -170,6 +177,9 @@ impl Inner {
     }
 
     fn use_token(self: &Rc<Self>, token: &str, purpose: Reason) {
+        if self.destroyed() {
+            return;
+        }
         let encoded = String::from(js_sys::encode_uri_component(token));
         if purpose == Reason::Expired {
             let frame = self.iframe.borrow().as_ref().and_then(HtmlIFrameElement::content_window);
@@ -240,7 +250,7 @@ impl Inner {
                     "the Vlens app at ",
                     &inner.cfg.origin,
                     " did not load within loadTimeoutMs (",
-                    &ms.to_string(),
+                    &token::decimal(ms),
                     " ms): check the network and baseUrl, then call refresh()",
                 ]
                 .concat();
@@ -344,6 +354,36 @@ impl Inner {
     }
 }
 
+/// One provider call in flight. Dropping it (done, timed out, or the task was cancelled)
+/// aborts its request and forgets it; `destroy()` aborts whatever is still registered.
+struct Attempt {
+    session: Weak<Inner>,
+    controller: AbortController,
+    settled: bool,
+}
+
+impl Attempt {
+    fn start(inner: &Rc<Inner>) -> Option<Attempt> {
+        let controller = AbortController::new().ok()?;
+        inner.attempts.borrow_mut().push(controller.clone());
+        Some(Attempt { session: Rc::downgrade(inner), controller, settled: false })
+    }
+}
+
+impl Drop for Attempt {
+    fn drop(&mut self) {
+        if let Some(inner) = self.session.upgrade() {
+            if let Ok(mut attempts) = inner.attempts.try_borrow_mut() {
+                attempts.retain(|c| c != &self.controller);
+            }
+        }
+        // Last, as it runs the host's abort listeners.
+        if !self.settled {
+            self.controller.abort();
+        }
+    }
+}
+
 /// Asks the provider until it answers, attempts and retries run out, or the session goes.
 async fn acquire(weak: Weak<Inner>, purpose: Reason) {
     let mut reason = purpose;
@@ -358,23 +398,21 @@ async fn acquire(weak: Weak<Inner>, purpose: Reason) {
         if inner.destroyed() {
             return;
         }
-        let Ok(controller) = AbortController::new() else { return };
-        inner.attempts.borrow_mut().push(controller.clone());
+        let Some(mut guard) = Attempt::start(&inner) else { return };
         let provider = inner.provider.clone();
         drop(inner);
 
-        let signal = controller.signal();
+        let signal = guard.controller.signal();
         let attempt = Box::pin(provider.attempt(reason, &signal));
         let result = match select(attempt, TimeoutFuture::new(timeout_ms)).await {
-            Either::Left((result, _)) => result,
-            Either::Right(_) => {
-                controller.abort();
-                Err(Failure::Timeout)
+            Either::Left((result, _)) => {
+                guard.settled = true;
+                result
             }
+            Either::Right(_) => Err(Failure::Timeout),
         };
-        if let Some(inner) = weak.upgrade() {
-            inner.attempts.borrow_mut().retain(|c| c != &controller);
-        }
+        // Ends the attempt; a timed-out request is aborted through ctx.signal.
+        drop(guard);
         match result {
             Ok(token) => break Ok(token),
             Err(failure) if failure.is_retryable() && retry < retries => {
