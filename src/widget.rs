@@ -447,8 +447,8 @@ impl VlensSession {
 
     /// The iframe, or `null` before the first token and after `destroy()`.
     #[wasm_bindgen(getter)]
-    pub fn iframe(&self) -> Option<HtmlIFrameElement> {
-        self.inner.iframe.borrow().clone()
+    pub fn iframe(&self) -> JsValue {
+        self.inner.iframe.borrow().clone().map_or(JsValue::NULL, JsValue::from)
     }
 
     /// Resolves once the session ends; never rejects.

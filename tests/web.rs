@@ -149,8 +149,8 @@ async fn mounts_a_sized_iframe_with_camera_and_microphone() {
     let session = mount_vlens(el.clone().into(), provider.clone().into(), opts).unwrap();
     assert_eq!(session.state(), "token");
     assert!(types(&rec).is_empty(), "no event before mountVlens returns");
-    until("the iframe", || session.iframe().is_some()).await;
-    let frame = session.iframe().unwrap();
+    until("the iframe", || !session.iframe().is_null()).await;
+    let frame: HtmlIFrameElement = session.iframe().dyn_into().unwrap();
     assert_eq!(frame.parent_element().unwrap(), el);
     assert_eq!(frame.src(), origin() + "/vlens/session?token=a%26b%23c%25d%22e%3Cf");
     assert_eq!(frame.get_attribute("allow").unwrap(), "camera; microphone; fullscreen");
@@ -174,7 +174,7 @@ async fn messages_from_the_frame_become_events_and_spoofs_are_ignored() {
     let opts = options(&[("baseUrl", origin().into()), ("onEvent", rec.clone().into()), ("maxHeight", 900.into())]);
     let session = mount_vlens(el.into(), fixed_provider("tok").into(), opts).unwrap();
     until("vlens:load", || types(&rec).contains(&"vlens:load".to_string())).await;
-    let frame = session.iframe().unwrap();
+    let frame: HtmlIFrameElement = session.iframe().dyn_into().unwrap();
     let msg = |t: &str, data: JsValue| options(&[("source", "vlens".into()), ("version", 1.into()), ("type", t.into()), ("data", data)]);
 
     // From the host page itself: right origin, wrong window.
@@ -213,7 +213,7 @@ async fn destroy_during_a_pending_token_aborts_it_and_inserts_nothing() {
     TimeoutFuture::new(50).await;
     assert_eq!(el.child_element_count(), 0);
     assert_eq!(session.state(), "destroyed");
-    assert!(session.iframe().is_none());
+    assert!(session.iframe().is_null(), "iframe is null, not undefined");
     assert_eq!(types(&rec), ["vlens:token", "vlens:destroy"], "vlens:destroy once, and last");
 }
 
@@ -221,12 +221,12 @@ async fn destroy_during_a_pending_token_aborts_it_and_inserts_nothing() {
 async fn remounting_into_the_same_element_replaces_the_session() {
     let el = container();
     let first = mount_vlens(el.clone().into(), fixed_provider("one").into(), JsValue::UNDEFINED).unwrap();
-    until("the first iframe", || first.iframe().is_some()).await;
+    until("the first iframe", || !first.iframe().is_null()).await;
     let second = mount_vlens(el.clone().into(), fixed_provider("two").into(), JsValue::UNDEFINED).unwrap();
     assert_eq!(first.state(), "destroyed");
-    until("the second iframe", || second.iframe().is_some()).await;
+    until("the second iframe", || !second.iframe().is_null()).await;
     assert_eq!(el.child_element_count(), 1);
-    assert!(second.iframe().unwrap().src().ends_with("token=two"));
+    assert!(second.iframe().unchecked_into::<HtmlIFrameElement>().src().ends_with("token=two"));
     second.destroy();
 }
 
@@ -241,7 +241,7 @@ async fn two_hundred_cycles_leave_no_iframe_listener_or_timer() {
         let session = mount_vlens(el.clone().into(), fixed_provider("t").into(), JsValue::UNDEFINED).unwrap();
         if i % 2 == 0 {
             // Half of them get as far as the iframe (and its load timer) first.
-            until("the iframe", || session.iframe().is_some()).await;
+            until("the iframe", || !session.iframe().is_null()).await;
         }
         session.destroy();
     }

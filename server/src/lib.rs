@@ -1,0 +1,152 @@
+//! Reference host backend for `vlens-widget`, with a local mock of Vlens.
+//!
+//! * [`vlens`]: a typed client for `CreateAuthSession` and `CreateInvitation`,
+//!   usable on its own by any Rust backend.
+//! * [`host`]: the integrator's side: `POST /api/vlens/session` and the demo's
+//!   static files.
+//! * [`mock`]: a stand-in for Vlens (API and iframe app) on a second origin.
+//! * [`start`]: runs both as configured by [`config::ServerConfig`].
+
+pub mod config;
+pub mod files;
+pub mod host;
+pub mod mock;
+pub mod util;
+pub mod validate;
+pub mod vlens;
+
+use std::future::Future;
+use std::io;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use config::{ServerConfig, Upstream};
+use util::Logger;
+use vlens::VlensClient;
+
+/// Serves `router` on `listener` until `shutdown` resolves.
+pub fn serve(
+    listener: TcpListener,
+    router: axum::Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> JoinHandle<io::Result<()>> {
+    tokio::spawn(async move { axum::serve(listener, router).with_graceful_shutdown(shutdown).await })
+}
+
+/// The running servers.
+pub struct Running {
+    /// The address the host listens on.
+    pub host_addr: SocketAddr,
+    /// The URL to open (the demo), e.g. `http://127.0.0.1:8080/`.
+    pub host_url: String,
+    /// The mock's address and origin (`http://localhost:PORT`) when it runs.
+    pub mock_addr: Option<SocketAddr>,
+    pub mock_url: Option<String>,
+    /// Where the host points the widget (`baseUrl`).
+    pub app_url: String,
+    /// The mock's state (its generated credentials), when it runs.
+    pub mock_state: Option<Arc<mock::MockState>>,
+    shutdown: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<io::Result<()>>>,
+}
+
+impl Running {
+    /// Stops accepting connections, lets open requests finish and waits.
+    pub async fn shutdown(self) {
+        let _ = self.shutdown.send(true);
+        for task in self.tasks {
+            let _ = task.await;
+        }
+    }
+}
+
+/// How a URL names a listening address: loopback and unspecified addresses as
+/// `display_host` (`127.0.0.1` or `localhost`), others as themselves.
+fn url_host(addr: SocketAddr, display_host: &str) -> String {
+    let ip = addr.ip();
+    if ip.is_loopback() || ip.is_unspecified() {
+        format!("{display_host}:{}", addr.port())
+    } else if let IpAddr::V6(v6) = ip {
+        format!("[{v6}]:{}", addr.port())
+    } else {
+        addr.to_string()
+    }
+}
+
+/// Binds and starts the host (and the mock, when no `VLENS_API_KEY` is set).
+///
+/// The host is reached as `http://127.0.0.1:PORT` and the mock as
+/// `http://localhost:MOCK_PORT`: two different origins, so the widget's origin
+/// checks are real.
+pub async fn start(config: ServerConfig, log: Logger) -> Result<Running, String> {
+    let (shutdown, rx) = watch::channel(false);
+    let stop = move || {
+        let mut rx = rx.clone();
+        async move {
+            let _ = rx.wait_for(|stop| *stop).await;
+        }
+    };
+    let mut tasks = Vec::new();
+
+    let (client, admin_token, app_url, mock_info) = match &config.upstream {
+        Upstream::Real { api_url, app_url, api_key, admin_token } => {
+            let client = VlensClient::builder(api_url, api_key.clone())
+                .timeout(config.vlens_timeout)
+                .build()
+                .map_err(|e| e.to_string())?;
+            (client, admin_token.clone(), app_url.clone(), None)
+        }
+        Upstream::Mock => {
+            let mock_config = mock::MockConfig::generated(config.mock_token_ttl);
+            // The mock is always on a loopback (or the configured) address; the host
+            // calls its API on 127.0.0.1 and the browser loads its app as `localhost`.
+            let listener = TcpListener::bind(SocketAddr::new(config.bind, config.mock_port))
+                .await
+                .map_err(|e| format!("cannot listen on {}:{} for the mock Vlens (MOCK_PORT): {e}", config.bind, config.mock_port))?;
+            let addr = listener.local_addr().map_err(|e| e.to_string())?;
+            let state = mock::MockState::new(mock_config.clone(), log.clone());
+            tasks.push(serve(listener, mock::router(state.clone()), stop()));
+            let api_ip = if addr.ip().is_unspecified() { IpAddr::V4(Ipv4Addr::LOCALHOST) } else { addr.ip() };
+            let api_url = format!("http://{}", SocketAddr::new(api_ip, addr.port()));
+            let client = VlensClient::builder(&api_url, mock_config.api_key.clone())
+                .timeout(config.vlens_timeout)
+                .build()
+                .map_err(|e| e.to_string())?;
+            let app_url = format!("http://{}", url_host(addr, "localhost"));
+            (client, Some(mock_config.admin_token.clone()), app_url.clone(), Some((addr, app_url, state)))
+        }
+    };
+
+    let host_state = Arc::new(host::HostState {
+        client,
+        admin_token,
+        app_url: app_url.clone(),
+        mock: mock_info.is_some(),
+        root: config.root.clone(),
+        log,
+    });
+    let listener = TcpListener::bind(SocketAddr::new(config.bind, config.port))
+        .await
+        .map_err(|e| format!("cannot listen on {}:{} (PORT): {e}", config.bind, config.port))?;
+    let host_addr = listener.local_addr().map_err(|e| e.to_string())?;
+    tasks.push(serve(listener, host::router(host_state), stop()));
+
+    let (mock_addr, mock_url, mock_state) = match mock_info {
+        Some((addr, url, state)) => (Some(addr), Some(url), Some(state)),
+        None => (None, None, None),
+    };
+    Ok(Running {
+        host_addr,
+        host_url: format!("http://{}/", url_host(host_addr, "127.0.0.1")),
+        mock_addr,
+        mock_url,
+        app_url,
+        mock_state,
+        shutdown,
+        tasks,
+    })
+}

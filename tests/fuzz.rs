@@ -1,0 +1,154 @@
+//! Property-based fuzzing of everything that reads input from the iframe, the network or the
+//! caller, natively. A short run is part of `cargo test`; a long one:
+//! `PROPTEST_CASES=1000000 cargo test --release --test fuzz`.
+#![cfg(not(target_arch = "wasm32"))]
+
+use proptest::prelude::*;
+use serde_json::Value;
+use vlens_widget::options;
+use vlens_widget::protocol::{self, AppMessage, Field, MessageView};
+use vlens_widget::token;
+
+/// A JSON value read the way the browser glue reads a JavaScript object.
+struct Json<'a>(&'a Value);
+
+impl MessageView for Json<'_> {
+    fn field(&self, key: &str, max_chars: u32) -> Field {
+        match self.0.get(key) {
+            None => Field::Missing,
+            Some(Value::String(s)) if s.encode_utf16().count() > max_chars as usize => Field::TooLong,
+            Some(Value::String(s)) => Field::Str(s.clone()),
+            Some(Value::Number(n)) => n.as_f64().map_or(Field::Other, Field::Num),
+            Some(Value::Bool(b)) => Field::Bool(*b),
+            Some(_) => Field::Other,
+        }
+    }
+    fn data(&self) -> Option<Self> {
+        self.0.get("data").filter(|d| d.is_object()).map(Json)
+    }
+}
+
+/// Keys and values close to the protocol, so generated messages reach deep into the parser.
+fn key() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("source".to_string()),
+        Just("version".to_string()),
+        Just("type".to_string()),
+        Just("data".to_string()),
+        Just("step".to_string()),
+        Just("height".to_string()),
+        Just("code".to_string()),
+        Just("message".to_string()),
+        Just("recoverable".to_string()),
+        Just("__proto__".to_string()),
+        ".{0,12}",
+    ]
+}
+
+fn leaf() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<f64>().prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+        Just(Value::from(1)),
+        prop_oneof![
+            Just("vlens"), Just("ready"), Just("step"), Just("resize"), Just("completed"), Just("cancelled"),
+            Just("error"), Just("token-expired"), Just("vlens-host"), Just(""),
+        ]
+        .prop_map(Value::from),
+        ".{0,300}".prop_map(Value::String),
+    ]
+}
+
+fn value() -> impl Strategy<Value = Value> {
+    leaf().prop_recursive(6, 64, 8, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+            prop::collection::btree_map(key(), inner, 0..8).prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+fn check_bounded(msg: &AppMessage) {
+    match msg {
+        AppMessage::Step(s) => assert!(!s.is_empty() && s.encode_utf16().count() <= protocol::MAX_STEP as usize),
+        AppMessage::Resize(h) => assert!(h.is_finite() && *h > 0.0 && *h <= protocol::MAX_HEIGHT),
+        AppMessage::Other(t) => assert!(!t.is_empty() && t.encode_utf16().count() <= protocol::MAX_TYPE as usize),
+        AppMessage::Error { code, message, .. } => {
+            assert!(code.as_ref().is_none_or(|c| c.encode_utf16().count() <= protocol::MAX_APP_CODE as usize));
+            assert!(message.as_ref().is_none_or(|m| m.encode_utf16().count() <= protocol::MAX_APP_MESSAGE as usize));
+        }
+        _ => {}
+    }
+}
+
+proptest! {
+    #[test]
+    fn arbitrary_values_never_panic_and_stay_bounded(v in value()) {
+        if let Some(msg) = protocol::parse(&Json(&v)) {
+            check_bounded(&msg);
+        }
+    }
+
+    #[test]
+    fn arbitrary_envelopes_never_panic(kind in leaf(), data in value(), version in leaf()) {
+        let v = serde_json::json!({ "source": "vlens", "version": version, "type": kind, "data": data });
+        if let Some(msg) = protocol::parse(&Json(&v)) {
+            check_bounded(&msg);
+            prop_assert_eq!(v["version"].as_f64(), Some(1.0));
+        }
+    }
+
+    #[test]
+    fn arbitrary_json_text_never_panics(text in ".{0,400}") {
+        if let Ok(v) = serde_json::from_str::<Value>(&text) {
+            let _ = protocol::parse(&Json(&v));
+        }
+    }
+
+    #[test]
+    fn tokens_are_checked_without_panics(t in ".{0,5000}") {
+        if token::check(&t).is_ok() {
+            prop_assert!(!t.is_empty() && t.chars().count() <= token::MAX_TOKEN_CHARS);
+            prop_assert!(!t.chars().any(char::is_control));
+        }
+    }
+
+    #[test]
+    fn numbers_from_the_caller_never_panic(x in any::<f64>(), y in any::<f64>(), r in any::<u32>(), rand in any::<f64>()) {
+        let _ = options::timeout_ms("tokenTimeoutMs", Some(x), 1);
+        let _ = options::retries(Some(x));
+        let _ = options::pixels("height", x);
+        let _ = options::check_clamp(Some(x), Some(y));
+        let _ = options::clamp_height(x, Some(y), None);
+        prop_assert!(token::backoff_ms(r, rand) <= token::BACKOFF_MAX_MS as u32);
+    }
+
+    #[test]
+    fn strings_from_the_caller_never_panic(a in ".{0,300}", b in ".{0,40}") {
+        if let Ok(allow) = options::allow_attr([a.as_str()]) {
+            prop_assert!(allow.starts_with("camera; microphone"));
+            prop_assert!(!allow.contains('"') && !allow.contains('<'));
+        }
+        let _ = options::is_secret_name(&a);
+        let _ = options::check_base_url(&b, &a, false, "", "");
+        let _ = options::check_provider_url(&b, &a);
+    }
+}
+
+#[test]
+fn deep_and_huge_inputs_are_dropped_cheaply() {
+    let mut deep = Value::Null;
+    for _ in 0..10_000 {
+        let mut wrapper = serde_json::Map::new();
+        wrapper.insert("data".into(), deep);
+        deep = Value::Object(wrapper);
+    }
+    assert_eq!(protocol::parse(&Json(&deep)), None);
+    let huge = serde_json::json!({ "source": "vlens", "version": 1, "type": "x".repeat(5 << 20) });
+    assert_eq!(protocol::parse(&Json(&huge)), None);
+    let huge_step = serde_json::json!({ "source": "vlens", "version": 1, "type": "step", "data": { "step": "s".repeat(5 << 20) } });
+    assert_eq!(protocol::parse(&Json(&huge_step)), None);
+    // Dropping the deep value recursively would overflow the test's stack; leak it instead.
+    std::mem::forget(deep);
+}

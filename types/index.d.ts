@@ -1,0 +1,408 @@
+/**
+ * vlens-widget: embed the Vlens identity verification and e-contracting flow
+ * (registration, KYC with ID capture and liveness, contract signing) in a page.
+ *
+ * ```ts
+ * import { mountVlens } from 'vlens-widget';
+ *
+ * const session = mountVlens('#kyc', '/api/vlens-token', {
+ *   onComplete: ({ data }) => console.log('done', data),
+ * });
+ * const result = await session.result; // { status: 'completed' | 'cancelled' | 'destroyed', ... }
+ * ```
+ *
+ * The Vlens `ApiKey` (and any admin token) stays on your server: the browser only
+ * ever sees a session token, fetched through the `tokenProvider`.
+ *
+ * @packageDocumentation
+ */
+
+// ---------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------
+
+/**
+ * Code of a {@link VlensError} thrown synchronously by {@link mountVlens}.
+ * Only programmer errors throw; everything else is reported through events.
+ */
+export type VlensErrorThrowCode = 'INVALID_ARGUMENT';
+
+/**
+ * Thrown synchronously by {@link mountVlens} for programmer errors: a bad element,
+ * a bad token provider, a non-https `baseUrl`, an option named `apiKey`/`ApiKey`,
+ * a provider URL on the Vlens API host, or a call where there is no `document`
+ * (server-side rendering: mount from an effect such as `useEffect` or `onMounted`).
+ * The message says what to fix.
+ */
+export declare class VlensError extends Error {
+  constructor(code: VlensErrorThrowCode, message: string);
+  /** Always `'VlensError'`. */
+  name: 'VlensError';
+  /** Machine-readable code. */
+  readonly code: VlensErrorThrowCode;
+}
+
+/**
+ * Code of a `vlens:error` event.
+ *
+ * - `TOKEN_PROVIDER_FAILED`: the provider failed (initial mount or `refresh()`), after retries.
+ * - `TOKEN_INVALID`: the provider answered something that is not a token (empty, not a
+ *   string, over 4096 characters, control characters, unexpected response body). Not recoverable.
+ * - `TOKEN_TIMEOUT`: the last attempt exceeded `tokenTimeoutMs`.
+ * - `TOKEN_REFRESH_FAILED`: the provider failed when the app reported `token-expired`.
+ * - `LOAD_TIMEOUT`: the iframe's `load` event did not arrive within `loadTimeoutMs`.
+ * - `APP_ERROR`: the Vlens app reported an error (`source: 'app'`, see `appCode`).
+ * - `CAMERA_BLOCKED`: the host page's own permissions policy forbids camera or microphone,
+ *   so the iframe cannot get them and liveness cannot work. Not recoverable; the iframe stays.
+ */
+export type VlensErrorCode =
+  | 'TOKEN_PROVIDER_FAILED'
+  | 'TOKEN_INVALID'
+  | 'TOKEN_TIMEOUT'
+  | 'TOKEN_REFRESH_FAILED'
+  | 'LOAD_TIMEOUT'
+  | 'APP_ERROR'
+  | 'CAMERA_BLOCKED';
+
+// ---------------------------------------------------------------------------
+// Token provider
+// ---------------------------------------------------------------------------
+
+/**
+ * Why the token provider is called:
+ * `'initial'` (first call of a mount), `'refresh'` ({@link VlensSession.refresh}),
+ * `'expired'` (the app reported `token-expired`), `'retry'` (an attempt after a failure).
+ */
+export type VlensTokenReason = 'initial' | 'expired' | 'refresh' | 'retry';
+
+/** Argument of a function {@link TokenProvider}. */
+export interface TokenProviderContext {
+  /** Why the token is requested. */
+  readonly reason: VlensTokenReason;
+  /**
+   * Aborted when the attempt times out (`tokenTimeoutMs`) or the session is destroyed:
+   * pass it to `fetch`.
+   */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * A function that returns a fresh Vlens session token, typically by calling your own
+ * backend (which calls Vlens `CreateAuthSession` / `CreateInvitation` with the ApiKey).
+ * A rejection counts as a failure and is retried.
+ */
+export type TokenProviderFunction = (ctx: TokenProviderContext) => string | Promise<string>;
+
+/**
+ * A request to your own backend endpoint that returns a token. The 2xx response body is
+ * `{"token": "..."}`, `{"data": "..."}` (the Vlens response passed through) or a
+ * `text/plain` token.
+ */
+export interface TokenProviderRequest {
+  /** Your backend endpoint (never the Vlens API host: the ApiKey stays on the server). */
+  url: string;
+  /** HTTP method. Default `'POST'`. */
+  method?: string;
+  /** Extra request headers (an object, `[name, value]` pairs or a `Headers`), merged over the defaults (`Accept: application/json`). */
+  headers?: HeadersInit;
+  /**
+   * Request body. A string is sent as is; any other value is sent as JSON with
+   * `Content-Type: application/json`.
+   */
+  body?: unknown;
+  /** Fetch credentials mode. Default `'same-origin'`. */
+  credentials?: RequestCredentials;
+}
+
+/**
+ * Where the widget gets session tokens:
+ * - a URL string of your backend endpoint (`POST`, `credentials: 'same-origin'`,
+ *   `Accept: application/json`);
+ * - a {@link TokenProviderRequest} object, the same with control over the request;
+ * - a {@link TokenProviderFunction}.
+ *
+ * Failures are retried (`retries`) for network errors, timeouts, HTTP 5xx, 408 and 429.
+ */
+export type TokenProvider = string | TokenProviderRequest | TokenProviderFunction;
+
+// ---------------------------------------------------------------------------
+// Events
+// ---------------------------------------------------------------------------
+
+/** Detail of events that carry no data (`vlens:load`, `vlens:ready`, `vlens:destroy`). */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface, @typescript-eslint/no-empty-object-type
+export interface VlensEmptyDetail {}
+
+/** Detail of `vlens:token`: a token is being requested. Never contains the token. */
+export interface VlensTokenDetail {
+  readonly reason: VlensTokenReason;
+}
+
+/** Detail of `vlens:step`: the app moved to another step. */
+export interface VlensStepDetail {
+  /** The app's step name. */
+  readonly step: string;
+}
+
+/** Detail of `vlens:resize`. */
+export interface VlensResizeDetail {
+  /**
+   * Height in CSS pixels: the height applied after clamping to `minHeight`/`maxHeight`,
+   * or the app's requested height when `autoResize` is `false`.
+   */
+  readonly height: number;
+}
+
+/** Detail of `vlens:complete`: the user finished the flow. */
+export interface VlensCompleteDetail {
+  /** The result the app sent. */
+  readonly data: unknown;
+}
+
+/** Detail of `vlens:cancel`: the user left the flow. */
+export interface VlensCancelDetail {
+  /** What the app sent with the cancellation. */
+  readonly data: unknown;
+}
+
+/** Detail of a `vlens:error` raised by the widget itself. */
+export interface VlensWidgetErrorDetail {
+  readonly code: Exclude<VlensErrorCode, 'APP_ERROR'>;
+  /** Human-readable explanation. */
+  readonly message: string;
+  /** `true` when {@link VlensSession.refresh} may help. */
+  readonly recoverable: boolean;
+  readonly source: 'widget';
+  readonly appCode?: undefined;
+}
+
+/** Detail of a `vlens:error` reported by the Vlens app. */
+export interface VlensAppErrorDetail {
+  readonly code: 'APP_ERROR';
+  /** The app's message. */
+  readonly message: string;
+  /** The app's own `recoverable` flag, `false` when it sends none. */
+  readonly recoverable: boolean;
+  readonly source: 'app';
+  /** The app's own error code, when it sends one. */
+  readonly appCode?: string;
+}
+
+/**
+ * Detail of `vlens:error` (discriminated by `source`, or by `code === 'APP_ERROR'`).
+ * Errors never settle {@link VlensSession.result}.
+ */
+export type VlensErrorDetail = VlensWidgetErrorDetail | VlensAppErrorDetail;
+
+/** Detail of `vlens:message`: any other well-formed message from the app. */
+export interface VlensMessageDetail {
+  /** The message `type`. */
+  readonly type: string;
+  /** The message `data` (`{}` when absent). */
+  readonly data: unknown;
+}
+
+/** The `detail` of each event, by event type. */
+export interface VlensEventDetailMap {
+  /** The token provider is called (every call, including retries). */
+  'vlens:token': VlensTokenDetail;
+  /** The iframe fired `load`. */
+  'vlens:load': VlensEmptyDetail;
+  /** The app said it is ready (`state` becomes `'ready'`). */
+  'vlens:ready': VlensEmptyDetail;
+  /** The app moved to another step. */
+  'vlens:step': VlensStepDetail;
+  /** The app asked for a new height. */
+  'vlens:resize': VlensResizeDetail;
+  /** The flow completed (`state` becomes `'completed'`, `result` resolves). */
+  'vlens:complete': VlensCompleteDetail;
+  /** The flow was cancelled (`state` becomes `'cancelled'`, `result` resolves). */
+  'vlens:cancel': VlensCancelDetail;
+  /** A widget or app error. */
+  'vlens:error': VlensErrorDetail;
+  /** Any other well-formed message from the app. */
+  'vlens:message': VlensMessageDetail;
+  /** The session was destroyed; always the last event of a session. */
+  'vlens:destroy': VlensEmptyDetail;
+}
+
+/** Type of an event the widget dispatches. */
+export type VlensEventType = keyof VlensEventDetailMap;
+
+/**
+ * The DOM events dispatched on the container element (`CustomEvent`, `bubbles: true`,
+ * `composed: true`). Also merged into `HTMLElementEventMap`, so
+ * `el.addEventListener('vlens:complete', (e) => e.detail.data)` is typed.
+ */
+export interface VlensEventMap {
+  'vlens:token': CustomEvent<VlensTokenDetail>;
+  'vlens:load': CustomEvent<VlensEmptyDetail>;
+  'vlens:ready': CustomEvent<VlensEmptyDetail>;
+  'vlens:step': CustomEvent<VlensStepDetail>;
+  'vlens:resize': CustomEvent<VlensResizeDetail>;
+  'vlens:complete': CustomEvent<VlensCompleteDetail>;
+  'vlens:cancel': CustomEvent<VlensCancelDetail>;
+  'vlens:error': CustomEvent<VlensErrorDetail>;
+  'vlens:message': CustomEvent<VlensMessageDetail>;
+  'vlens:destroy': CustomEvent<VlensEmptyDetail>;
+}
+
+/**
+ * Arguments of {@link VlensOptions.onEvent}: a union of `[type, detail]` pairs, so
+ * checking `type` narrows `detail`.
+ */
+export type VlensEventArgs = {
+  [K in VlensEventType]: [type: K, detail: VlensEventDetailMap[K]];
+}[VlensEventType];
+
+// ---------------------------------------------------------------------------
+// Options, session, result
+// ---------------------------------------------------------------------------
+
+/** Options of {@link mountVlens}; all optional. */
+export interface VlensOptions {
+  /**
+   * Origin (optionally with a path) of the Vlens app. Default `'https://app.vlenseg.com'`.
+   * Must be `https:` except for `localhost`, `127.0.0.1` and `[::1]`; no credentials,
+   * query or fragment; a trailing `/` is removed. Messages are accepted from its origin only.
+   */
+  baseUrl?: string;
+  /** Iframe height: a number of pixels or a CSS length. Default `700`. */
+  height?: number | string;
+  /** Iframe width: a number of pixels or a CSS length. Default `'100%'`. */
+  width?: number | string;
+  /** Lower bound, in pixels, for heights requested by the app. */
+  minHeight?: number;
+  /** Upper bound, in pixels, for heights requested by the app. */
+  maxHeight?: number;
+  /** Follow the app's `resize` messages. Default `true`. */
+  autoResize?: boolean;
+  /**
+   * Extra permission-policy features for the iframe, as `"fullscreen; clipboard-write"`
+   * or `['fullscreen', 'clipboard-write']`. `camera` and `microphone` are always present.
+   */
+  allow?: string | readonly string[];
+  /** Iframe title, for accessibility. Default `'Vlens identity verification'`. */
+  title?: string;
+  /** Timeout of each token request attempt, in ms. Default `15000`. */
+  tokenTimeoutMs?: number;
+  /**
+   * Retries after a failed token request (network error, timeout, HTTP 5xx, 408, 429,
+   * rejected function provider), with exponential backoff and jitter. Default `2`.
+   */
+  retries?: number;
+  /** Time allowed for the iframe's `load` event after its `src` is set, in ms. Default `30000`. */
+  loadTimeoutMs?: number;
+  /** Aborting this signal destroys the session (like {@link VlensSession.destroy}). */
+  signal?: AbortSignal;
+
+  /** Called on `vlens:ready`. Callbacks run before the DOM event is dispatched. */
+  onReady?: (detail: VlensEmptyDetail) => void;
+  /** Called on `vlens:step`. */
+  onStep?: (detail: VlensStepDetail) => void;
+  /** Called on `vlens:resize`. */
+  onResize?: (detail: VlensResizeDetail) => void;
+  /** Called on `vlens:complete`. */
+  onComplete?: (detail: VlensCompleteDetail) => void;
+  /** Called on `vlens:cancel`. */
+  onCancel?: (detail: VlensCancelDetail) => void;
+  /** Called on `vlens:error`. */
+  onError?: (detail: VlensErrorDetail) => void;
+  /**
+   * Called for every event with its full type (`'vlens:complete'`) and detail.
+   * Checking `type` narrows `detail`.
+   */
+  onEvent?: (...args: VlensEventArgs) => void;
+
+  /**
+   * Never pass your Vlens ApiKey to the browser: it stays on your server, which creates
+   * session tokens. `mountVlens` throws if an option of this name is present.
+   */
+  apiKey?: never;
+  /** See {@link VlensOptions.apiKey}. */
+  ApiKey?: never;
+}
+
+/**
+ * Lifecycle state of a session:
+ * `'token'` (requesting a token), `'loading'` (iframe loading), `'ready'` (the app is ready),
+ * `'completed'`, `'cancelled'`, `'error'` (a token or load failure stopped the flow;
+ * `refresh()` may recover), `'destroyed'`.
+ */
+export type VlensState =
+  | 'token'
+  | 'loading'
+  | 'ready'
+  | 'completed'
+  | 'cancelled'
+  | 'error'
+  | 'destroyed';
+
+/** The flow completed; `data` is what the app sent. */
+export interface VlensCompletedResult {
+  readonly status: 'completed';
+  readonly data: unknown;
+}
+
+/** The user cancelled; `data` is what the app sent. */
+export interface VlensCancelledResult {
+  readonly status: 'cancelled';
+  readonly data: unknown;
+}
+
+/** The session was destroyed before it completed or was cancelled. */
+export interface VlensDestroyedResult {
+  readonly status: 'destroyed';
+}
+
+/** How a session ended, discriminated by `status`. */
+export type VlensResult = VlensCompletedResult | VlensCancelledResult | VlensDestroyedResult;
+
+/** A mounted widget, returned by {@link mountVlens}. */
+export interface VlensSession {
+  /** Current lifecycle state. */
+  readonly state: VlensState;
+  /** The iframe, or `null` before it is inserted and after `destroy()`. */
+  readonly iframe: HTMLIFrameElement | null;
+  /** Request a new token (reason `'refresh'`) and reload the iframe. */
+  refresh(): void;
+  /**
+   * Remove the iframe, every listener and timer, and abort a pending token request.
+   * Idempotent. Fires `vlens:destroy` once, as the session's last event.
+   */
+  destroy(): void;
+  /**
+   * Settles when the session ends: completed, cancelled or destroyed. Never rejects;
+   * errors do not settle it, because `refresh()` can recover from them.
+   */
+  readonly result: Promise<VlensResult>;
+}
+
+/**
+ * Mount the Vlens flow in an iframe inside `element`. Synchronous: validates its
+ * arguments (throwing {@link VlensError} on programmer errors), then requests a token
+ * and loads the iframe; progress is reported through events, the first of which
+ * (`vlens:token`) fires after this returns. Mounting into an element that already
+ * holds a session destroys that session first.
+ *
+ * @param element The container: an `Element` or a CSS selector.
+ * @param tokenProvider Where session tokens come from; see {@link TokenProvider}.
+ * @param options See {@link VlensOptions}.
+ * @throws {VlensError} `INVALID_ARGUMENT` for programmer errors.
+ */
+export declare function mountVlens(
+  element: Element | string,
+  tokenProvider: TokenProvider,
+  options?: VlensOptions,
+): VlensSession;
+
+declare global {
+  // Typed `addEventListener('vlens:...')` on elements (the events bubble from the container).
+  // eslint-disable-next-line @typescript-eslint/no-empty-interface, @typescript-eslint/no-empty-object-type
+  interface ElementEventMap extends VlensEventMap {}
+  // eslint-disable-next-line @typescript-eslint/no-empty-interface, @typescript-eslint/no-empty-object-type
+  interface HTMLElementEventMap extends VlensEventMap {}
+  // The events are `bubbles: true, composed: true`, so they reach the document too.
+  // eslint-disable-next-line @typescript-eslint/no-empty-interface, @typescript-eslint/no-empty-object-type
+  interface DocumentEventMap extends VlensEventMap {}
+}
