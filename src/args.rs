@@ -100,7 +100,7 @@ pub fn config(options: &JsValue) -> Result<Config, WidgetError> {
                 web_sys::console::warn_1(&["vlens-widget: unknown option '", &key, "' is ignored; check its spelling"].concat().into());
             }
         }
-        for name in ["onReady", "onStep", "onResize", "onComplete", "onCancel", "onError", "onEvent"] {
+        for name in crate::events::ALL.iter().filter_map(|k| k.callback_name()).chain(["onEvent"]) {
             if let Some(v) = given(js::get(options, name)) {
                 if !v.is_function() {
                     return Err(invalid(&[name, " must be a function"]));

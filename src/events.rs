@@ -1,7 +1,7 @@
 //! The `vlens:*` events: their names, and delivery to callbacks and the container.
 
 use crate::js;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CustomEvent, CustomEventInit, Element};
 
 /// Every event the widget emits.
@@ -28,6 +28,20 @@ pub enum EventKind {
     /// The session was destroyed; always the last event.
     Destroy,
 }
+
+/// Every event kind, in the order of a typical session.
+pub const ALL: [EventKind; 10] = [
+    EventKind::Token,
+    EventKind::Load,
+    EventKind::Ready,
+    EventKind::Step,
+    EventKind::Resize,
+    EventKind::Complete,
+    EventKind::Cancel,
+    EventKind::Error,
+    EventKind::Message,
+    EventKind::Destroy,
+];
 
 impl EventKind {
     /// The DOM event type.
@@ -60,23 +74,27 @@ impl EventKind {
     }
 }
 
-/// The host's callbacks, taken from the options at mount.
+/// The host's callbacks, taken from the options once, at mount.
 pub struct Callbacks {
-    options: JsValue,
+    own: Vec<(EventKind, js_sys::Function)>,
     on_event: Option<js_sys::Function>,
 }
 
 impl Callbacks {
     /// Callbacks read from `options` (already checked to be functions where present).
-    pub fn new(options: JsValue) -> Self {
-        let on_event = js::given(js::get(&options, "onEvent")).and_then(|f| f.dyn_into().ok());
-        Callbacks { options, on_event }
+    pub fn new(options: &JsValue) -> Self {
+        let function = |name: &str| js::get(options, name).dyn_into::<js_sys::Function>().ok();
+        let own = ALL
+            .iter()
+            .filter_map(|&kind| Some((kind, function(kind.callback_name()?)?)))
+            .collect();
+        Callbacks { own, on_event: function("onEvent") }
     }
 
     /// Delivers an event: its callback, then `onEvent`, then a DOM event on `container`.
     pub fn emit(&self, container: &Element, kind: EventKind, detail: &JsValue) {
         let name = kind.event_type();
-        if let Some(cb) = kind.callback_name().and_then(|n| js::get(&self.options, n).dyn_into::<js_sys::Function>().ok()) {
+        if let Some((_, cb)) = self.own.iter().find(|(k, _)| *k == kind) {
             report(cb.call1(&JsValue::UNDEFINED, detail));
         }
         if let Some(cb) = &self.on_event {
@@ -93,8 +111,6 @@ impl Callbacks {
     }
 }
 
-use wasm_bindgen::JsCast;
-
 /// A host callback that throws must not break the widget: show it in the console instead.
 fn report(result: Result<JsValue, JsValue>) {
     if let Err(e) = result {
@@ -108,12 +124,8 @@ mod tests {
 
     #[test]
     fn every_event_is_namespaced_and_callbacks_match_the_contract() {
-        let all = [
-            EventKind::Token, EventKind::Load, EventKind::Ready, EventKind::Step, EventKind::Resize,
-            EventKind::Complete, EventKind::Cancel, EventKind::Error, EventKind::Message, EventKind::Destroy,
-        ];
-        assert!(all.iter().all(|k| k.event_type().starts_with("vlens:")));
-        let with_callbacks: Vec<_> = all.iter().filter_map(|k| k.callback_name()).collect();
+        assert!(ALL.iter().all(|k| k.event_type().starts_with("vlens:")));
+        let with_callbacks: Vec<_> = ALL.iter().filter_map(|k| k.callback_name()).collect();
         assert_eq!(with_callbacks, ["onReady", "onStep", "onResize", "onComplete", "onCancel", "onError"]);
     }
 }

@@ -109,9 +109,9 @@ pub fn decimal(mut n: u32) -> String {
     digits.iter().rev().map(|&d| char::from(d)).collect()
 }
 
-/// Whether an HTTP status is worth retrying.
+/// Whether an HTTP status is worth retrying: 5xx (but 501 and 505, which never heal), 408 and 429.
 pub fn is_retryable_status(status: u16) -> bool {
-    status >= 500 || status == 408 || status == 429
+    (status >= 500 && status != 501 && status != 505) || status == 408 || status == 429
 }
 
 /// The failure an HTTP error status means, with advice for the host's developer.
@@ -121,8 +121,10 @@ pub fn status_failure(url: &str, status: u16) -> Failure {
         url,
         " answered HTTP ",
         &decimal(u32::from(status)),
-        if status >= 500 || status == 408 || status == 429 {
+        if is_retryable_status(status) {
             ": check your server's logs; the request was retried"
+        } else if status >= 500 {
+            ": your server cannot do this request (check its configuration and logs)"
         } else if status == 401 || status == 403 {
             ": the endpoint refused the request; is the user signed in to your site and are cookies sent (credentials)?"
         } else {
@@ -171,7 +173,7 @@ mod tests {
         for s in [500, 502, 503, 408, 429] {
             assert!(status_failure("/api", s).is_retryable(), "{s}");
         }
-        for s in [400, 401, 403, 404, 422] {
+        for s in [400, 401, 403, 404, 422, 501, 505] {
             assert!(!status_failure("/api", s).is_retryable(), "{s}");
         }
         assert!(Failure::Timeout.is_retryable());

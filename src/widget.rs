@@ -65,7 +65,7 @@ pub fn mount(element: &JsValue, token_provider: &JsValue, options: &JsValue) -> 
     let inner = Rc::new(Inner {
         container,
         doc,
-        callbacks: Callbacks::new(options.clone()),
+        callbacks: Callbacks::new(options),
         provider,
         state: Cell::new(State::Token),
         iframe: RefCell::new(None),

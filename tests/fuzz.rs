@@ -83,6 +83,11 @@ fn check_bounded(msg: &AppMessage) {
 }
 
 proptest! {
+    // 2000 cases per property in `cargo test`; PROPTEST_CASES sets more (npm run fuzz: a million).
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(2000)
+    ))]
+
     #[test]
     fn arbitrary_values_never_panic_and_stay_bounded(v in value()) {
         if let Some(msg) = protocol::parse(&Json(&v)) {
