@@ -5,7 +5,7 @@
 //     ready, step {step}, resize {height}, completed {sessionId, contractTypeIds, phoneNumber},
 //     cancelled {step}, error {code, message, recoverable}, token-expired {}
 //   host -> app  { source: 'vlens-host', version: 1, type: 'token', data: { token } }
-// Messages go to the origin that embedded the page (never '*'), and the token
+// Messages go to the origin that embedded the page (an exact targetOrigin, never a wildcard), and the token
 // message is accepted only from that origin and from window.parent.
 (function () {
   'use strict';
@@ -395,7 +395,8 @@
     var keepCamera = state.screen === 'kyc' && camera.box;
     var content = renderScreen();
     var tools = renderTools();
-    var children = [renderTop(), state.finished ? null : renderProgress(), renderBanner(), content, state.finished ? null : renderActions(), tools];
+    var children = [renderTop(), state.finished ? null : renderProgress(), renderBanner(), content,
+      state.finished ? null : renderActions(), state.finished ? null : tools];
     root.textContent = '';
     children.forEach(function (c) { if (c) root.appendChild(c); });
     if (keepCamera && state.stream) attachStream();

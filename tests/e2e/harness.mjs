@@ -14,25 +14,49 @@ export function key(name = 'k') {
   return `${name}-${process.pid}-${++keySeq}`;
 }
 
-export async function setup() {
-  const servers = await startServers();
+export const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+/**
+ * Debian's Chromium with a fresh profile: `{ context, close() }`. `args` are added to
+ * CHROMIUM_ARGS (e.g. fake media devices); `options` go to launchPersistentContext.
+ */
+export async function launchBrowser({ args = [], options = {} } = {}) {
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vlens-e2e-'));
   let context;
   try {
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,
       headless: true,
-      args: [
-        '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      ],
+      args: [...CHROMIUM_ARGS, ...args],
+      ...options,
     });
   } catch (err) {
-    await servers.close();
     fs.rmSync(userDataDir, { recursive: true, force: true });
     throw err;
   }
-  return new Harness(servers, context, userDataDir);
+  return {
+    context,
+    userDataDir,
+    async close() {
+      await context.close().catch(() => {});
+      fs.rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function setup() {
+  const servers = await startServers();
+  let browser;
+  try {
+    browser = await launchBrowser();
+  } catch (err) {
+    await servers.close();
+    throw err;
+  }
+  return new Harness(servers, browser.context, browser.userDataDir);
 }
 
 export class Harness {
