@@ -50,7 +50,11 @@ pub fn element(doc: &Document, value: &JsValue) -> Result<Element, WidgetError> 
     };
     match doc.query_selector(&selector) {
         Ok(Some(el)) => Ok(el),
-        Ok(None) => Err(invalid(&["element: no element matches the selector '", &selector, "'; mount after the container is in the page"])),
+        Ok(None) => Err(invalid(&[
+            "element: no element matches the selector '",
+            &selector,
+            "'; mount after the container is in the page",
+        ])),
         Err(_) => Err(invalid(&["element: '", &selector, "' is not a valid CSS selector"])),
     }
 }
@@ -79,9 +83,13 @@ fn allow(options: &JsValue) -> Result<String, WidgetError> {
         Some(v) if v.is_string() => v.as_string().into_iter().collect(),
         Some(v) if js_sys::Array::is_array(&v) => {
             let items: Vec<Option<String>> = js_sys::Array::from(&v).iter().map(|i| i.as_string()).collect();
-            items.into_iter().collect::<Option<Vec<_>>>().ok_or_else(|| invalid(&["allow must be a string like 'fullscreen; clipboard-write' or an array of strings"]))?
+            items.into_iter().collect::<Option<Vec<_>>>().ok_or_else(|| {
+                invalid(&["allow must be a string like 'fullscreen; clipboard-write' or an array of strings"])
+            })?
         }
-        Some(_) => return Err(invalid(&["allow must be a string like 'fullscreen; clipboard-write' or an array of strings"])),
+        Some(_) => {
+            return Err(invalid(&["allow must be a string like 'fullscreen; clipboard-write' or an array of strings"]))
+        }
     };
     options::allow_attr(extras.iter().map(String::as_str))
 }
@@ -92,12 +100,15 @@ pub fn config(options: &JsValue) -> Result<Config, WidgetError> {
         return Err(invalid(&["options must be an object, such as { height: 700, onComplete }"]));
     }
     if options.is_object() {
-        for key in js_sys::Object::keys(options.unchecked_ref::<js_sys::Object>()).iter().filter_map(|k| k.as_string()) {
+        for key in js_sys::Object::keys(options.unchecked_ref::<js_sys::Object>()).iter().filter_map(|k| k.as_string())
+        {
             if options::is_secret_name(&key) {
                 return Err(options::secret_error(&key));
             }
             if !options::KNOWN_OPTIONS.contains(&key.as_str()) {
-                web_sys::console::warn_1(&["vlens-widget: unknown option '", &key, "' is ignored; check its spelling"].concat().into());
+                web_sys::console::warn_1(
+                    &["vlens-widget: unknown option '", &key, "' is ignored; check its spelling"].concat().into(),
+                );
             }
         }
         for name in crate::events::ALL.iter().filter_map(|k| k.callback_name()).chain(["onEvent"]) {
@@ -111,9 +122,13 @@ pub fn config(options: &JsValue) -> Result<Config, WidgetError> {
 
     let base_url = match given(js::get(options, "baseUrl")) {
         None => options::DEFAULT_BASE_URL.to_string(),
-        Some(v) => v.as_string().ok_or_else(|| invalid(&["baseUrl must be a string such as 'https://app.vlenseg.com'"]))?,
+        Some(v) => {
+            v.as_string().ok_or_else(|| invalid(&["baseUrl must be a string such as 'https://app.vlenseg.com'"]))?
+        }
     };
-    let url = web_sys::Url::new(&base_url).map_err(|_| invalid(&["baseUrl '", &base_url, "' is not an absolute URL; use e.g. 'https://app.vlenseg.com'"]))?;
+    let url = web_sys::Url::new(&base_url).map_err(|_| {
+        invalid(&["baseUrl '", &base_url, "' is not an absolute URL; use e.g. 'https://app.vlenseg.com'"])
+    })?;
     let has_credentials = !url.username().is_empty() || !url.password().is_empty();
     options::check_base_url(&url.protocol(), &url.hostname(), has_credentials, &url.search(), &url.hash())?;
     let origin = url.origin();
@@ -127,11 +142,17 @@ pub fn config(options: &JsValue) -> Result<Config, WidgetError> {
     };
     let title = match given(js::get(options, "title")) {
         None => options::DEFAULT_TITLE.to_string(),
-        Some(v) => v.as_string().filter(|t| !t.trim().is_empty() && t.len() <= 200).ok_or_else(|| invalid(&["title must be a non-empty string that names the iframe for screen readers"]))?,
+        Some(v) => v
+            .as_string()
+            .filter(|t| !t.trim().is_empty() && t.len() <= 200)
+            .ok_or_else(|| invalid(&["title must be a non-empty string that names the iframe for screen readers"]))?,
     };
     let signal = match given(js::get(options, "signal")) {
         None => None,
-        Some(v) => Some(v.dyn_into::<AbortSignal>().map_err(|_| invalid(&["signal must be an AbortSignal, e.g. from new AbortController().signal"]))?),
+        Some(v) => Some(
+            v.dyn_into::<AbortSignal>()
+                .map_err(|_| invalid(&["signal must be an AbortSignal, e.g. from new AbortController().signal"]))?,
+        ),
     };
 
     Ok(Config {
@@ -144,9 +165,17 @@ pub fn config(options: &JsValue) -> Result<Config, WidgetError> {
         auto_resize,
         allow: allow(options)?,
         title,
-        token_timeout_ms: options::timeout_ms("tokenTimeoutMs", number(options, "tokenTimeoutMs")?, options::DEFAULT_TOKEN_TIMEOUT_MS)?,
+        token_timeout_ms: options::timeout_ms(
+            "tokenTimeoutMs",
+            number(options, "tokenTimeoutMs")?,
+            options::DEFAULT_TOKEN_TIMEOUT_MS,
+        )?,
         retries: options::retries(number(options, "retries")?)?,
-        load_timeout_ms: options::timeout_ms("loadTimeoutMs", number(options, "loadTimeoutMs")?, options::DEFAULT_LOAD_TIMEOUT_MS)?,
+        load_timeout_ms: options::timeout_ms(
+            "loadTimeoutMs",
+            number(options, "loadTimeoutMs")?,
+            options::DEFAULT_LOAD_TIMEOUT_MS,
+        )?,
         signal,
     })
 }

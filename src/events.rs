@@ -84,10 +84,7 @@ impl Callbacks {
     /// Callbacks read from `options` (already checked to be functions where present).
     pub fn new(options: &JsValue) -> Self {
         let function = |name: &str| js::get(options, name).dyn_into::<js_sys::Function>().ok();
-        let own = ALL
-            .iter()
-            .filter_map(|&kind| Some((kind, function(kind.callback_name()?)?)))
-            .collect();
+        let own = ALL.iter().filter_map(|&kind| Some((kind, function(kind.callback_name()?)?))).collect();
         Callbacks { own, on_event: function("onEvent") }
     }
 

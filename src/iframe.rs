@@ -10,7 +10,8 @@ use web_sys::{Document, HtmlIFrameElement};
 pub fn css(length: &Length) -> String {
     match length {
         Length::Px(px) => {
-            let n: String = js_sys::Number::from(*px).to_string_with_radix(10).map(String::from).unwrap_or_else(|_| "0".into());
+            let n: String =
+                js_sys::Number::from(*px).to_string_with_radix(10).map(String::from).unwrap_or_else(|_| "0".into());
             n + "px"
         }
         Length::Css(s) => s.clone(),

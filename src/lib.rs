@@ -34,6 +34,11 @@ extern "C" {
 
 /// Mounts the Vlens flow into `element`; throws `VlensError` on programmer errors.
 #[wasm_bindgen(js_name = mountVlens)]
-pub fn mount_vlens(element: JsValue, token_provider: JsValue, options: JsValue) -> Result<widget::VlensSession, JsValue> {
-    widget::mount(&element, &token_provider, &options).map_err(|e| VlensErrorJs::new(e.code.as_str(), &e.message).into())
+pub fn mount_vlens(
+    element: JsValue,
+    token_provider: JsValue,
+    options: JsValue,
+) -> Result<widget::VlensSession, JsValue> {
+    widget::mount(&element, &token_provider, &options)
+        .map_err(|e| VlensErrorJs::new(e.code.as_str(), &e.message).into())
 }

@@ -27,8 +27,24 @@ pub const REQUIRED_FEATURES: [&str; 2] = ["camera", "microphone"];
 
 /// Every option `mountVlens` knows; others are reported as probable typos.
 pub const KNOWN_OPTIONS: [&str; 19] = [
-    "baseUrl", "height", "width", "minHeight", "maxHeight", "autoResize", "allow", "title", "tokenTimeoutMs",
-    "retries", "loadTimeoutMs", "signal", "onReady", "onStep", "onResize", "onComplete", "onCancel", "onError",
+    "baseUrl",
+    "height",
+    "width",
+    "minHeight",
+    "maxHeight",
+    "autoResize",
+    "allow",
+    "title",
+    "tokenTimeoutMs",
+    "retries",
+    "loadTimeoutMs",
+    "signal",
+    "onReady",
+    "onStep",
+    "onResize",
+    "onComplete",
+    "onCancel",
+    "onError",
     "onEvent",
 ];
 
@@ -61,7 +77,13 @@ pub fn secret_error(name: &str) -> WidgetError {
 }
 
 /// Checks the parts of a parsed `baseUrl`.
-pub fn check_base_url(protocol: &str, hostname: &str, has_credentials: bool, search: &str, hash: &str) -> Result<(), WidgetError> {
+pub fn check_base_url(
+    protocol: &str,
+    hostname: &str,
+    has_credentials: bool,
+    search: &str,
+    hash: &str,
+) -> Result<(), WidgetError> {
     let local = matches!(hostname, "localhost" | "127.0.0.1" | "[::1]");
     if protocol != "https:" && !(protocol == "http:" && local) {
         return Err(WidgetError::invalid(
@@ -89,7 +111,9 @@ pub fn check_provider_url(protocol: &str, hostname: &str) -> Result<(), WidgetEr
         ));
     }
     if protocol != "https:" && protocol != "http:" {
-        return Err(WidgetError::invalid("tokenProvider must be an http(s) URL of your own session endpoint, such as /api/vlens/session"));
+        return Err(WidgetError::invalid(
+            "tokenProvider must be an http(s) URL of your own session endpoint, such as /api/vlens/session",
+        ));
     }
     Ok(())
 }
@@ -113,7 +137,12 @@ pub fn allow_attr<'a>(extras: impl IntoIterator<Item = &'a str>) -> Result<Strin
                 && directive.chars().all(|c| c.is_ascii_alphanumeric() || " -_'*:/.[]".contains(c));
             if !ok {
                 return Err(WidgetError::invalid(
-                    ["allow: '", directive, "' is not a permissions-policy feature such as 'fullscreen' or 'clipboard-write'"].concat(),
+                    [
+                        "allow: '",
+                        directive,
+                        "' is not a permissions-policy feature such as 'fullscreen' or 'clipboard-write'",
+                    ]
+                    .concat(),
                 ));
             }
             let name = directive.split(' ').next().unwrap_or(directive);

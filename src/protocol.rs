@@ -196,7 +196,11 @@ mod tests {
         let full = obj(vec![("code", V::S("OCR_FAILED")), ("message", V::S("blurry")), ("recoverable", V::B(true))]);
         assert_eq!(
             parse(&msg(V::S("error"), Some(full))),
-            Some(AppMessage::Error { code: Some("OCR_FAILED".into()), message: Some("blurry".into()), recoverable: Some(true) })
+            Some(AppMessage::Error {
+                code: Some("OCR_FAILED".into()),
+                message: Some("blurry".into()),
+                recoverable: Some(true)
+            })
         );
         let wrong_types = obj(vec![("code", V::N(3.0)), ("message", V::Null), ("recoverable", V::S("yes"))]);
         assert_eq!(

@@ -47,10 +47,16 @@ impl Provider {
         if !value.is_object() {
             return Err(invalid(SHAPE_HINT));
         }
-        let url = js::get(value, "url").as_string().ok_or_else(|| invalid("tokenProvider.url must be a string: the URL of your session endpoint"))?;
+        let url = js::get(value, "url")
+            .as_string()
+            .ok_or_else(|| invalid("tokenProvider.url must be a string: the URL of your session endpoint"))?;
         let method = match js::given(js::get(value, "method")) {
             None => None,
-            Some(m) => Some(m.as_string().filter(|m| !m.is_empty() && m.chars().all(|c| c.is_ascii_alphabetic())).ok_or_else(|| invalid("tokenProvider.method must be an HTTP method such as 'POST' or 'GET'"))?),
+            Some(m) => Some(
+                m.as_string()
+                    .filter(|m| !m.is_empty() && m.chars().all(|c| c.is_ascii_alphabetic()))
+                    .ok_or_else(|| invalid("tokenProvider.method must be an HTTP method such as 'POST' or 'GET'"))?,
+            ),
         };
         let credentials = match js::given(js::get(value, "credentials")) {
             None => None,
@@ -64,14 +70,30 @@ impl Provider {
         Self::http(&url, base_uri, method, js::get(value, "headers"), js::get(value, "body"), credentials)
     }
 
-    fn http(url: &str, base_uri: &str, method: Option<String>, headers: JsValue, body: JsValue, credentials: Option<RequestCredentials>) -> Result<Provider, WidgetError> {
-        let parsed = web_sys::Url::new_with_base(url, base_uri)
-            .map_err(|_| invalid(&["tokenProvider: '", url, "' is not a valid URL; use the URL of your session endpoint, such as /api/vlens/session"].concat()))?;
+    fn http(
+        url: &str,
+        base_uri: &str,
+        method: Option<String>,
+        headers: JsValue,
+        body: JsValue,
+        credentials: Option<RequestCredentials>,
+    ) -> Result<Provider, WidgetError> {
+        let parsed = web_sys::Url::new_with_base(url, base_uri).map_err(|_| {
+            invalid(
+                &[
+                    "tokenProvider: '",
+                    url,
+                    "' is not a valid URL; use the URL of your session endpoint, such as /api/vlens/session",
+                ]
+                .concat(),
+            )
+        })?;
         options::check_provider_url(&parsed.protocol(), &parsed.hostname())?;
         let headers = match js::given(headers) {
             None => Headers::new().map_err(|_| invalid("tokenProvider.headers could not be created"))?,
-            Some(h) => Headers::new_with_str_sequence_sequence(&h)
-                .map_err(|_| invalid("tokenProvider.headers must be an object of header names to string values, or a Headers object"))?,
+            Some(h) => Headers::new_with_str_sequence_sequence(&h).map_err(|_| {
+                invalid("tokenProvider.headers must be an object of header names to string values, or a Headers object")
+            })?,
         };
         if headers.has("apikey").unwrap_or(false) {
             return Err(options::secret_error("ApiKey"));
@@ -83,7 +105,9 @@ impl Provider {
             None => None,
             Some(b) if b.is_string() => b.as_string(),
             Some(b) => {
-                let json = JSON::stringify(&b).ok().and_then(|s| s.as_string()).ok_or_else(|| invalid("tokenProvider.body could not be turned into JSON; pass a string or a plain object"))?;
+                let json = JSON::stringify(&b).ok().and_then(|s| s.as_string()).ok_or_else(|| {
+                    invalid("tokenProvider.body could not be turned into JSON; pass a string or a plain object")
+                })?;
                 if !headers.has("content-type").unwrap_or(true) {
                     let _ = headers.set("Content-Type", "application/json");
                 }
@@ -107,12 +131,16 @@ impl Provider {
                 let returned = f
                     .call1(&JsValue::UNDEFINED, &ctx)
                     .map_err(|e| Failure::Transient(["the tokenProvider function threw: ", &describe(&e)].concat()))?;
-                let value = JsFuture::from(Promise::resolve(&returned))
-                    .await
-                    .map_err(|e| Failure::Transient(["the tokenProvider function's promise rejected: ", &describe(&e)].concat()))?;
+                let value = JsFuture::from(Promise::resolve(&returned)).await.map_err(|e| {
+                    Failure::Transient(["the tokenProvider function's promise rejected: ", &describe(&e)].concat())
+                })?;
                 match js::short_string(&value, (MAX_TOKEN_CHARS * 2) as u32) {
-                    None => Err(Failure::Invalid(token::invalid("the tokenProvider function returned something that is not a string"))),
-                    Some(Err(())) => Err(Failure::Invalid(token::invalid("the token provider returned a token longer than 4096 characters"))),
+                    None => Err(Failure::Invalid(token::invalid(
+                        "the tokenProvider function returned something that is not a string",
+                    ))),
+                    Some(Err(())) => Err(Failure::Invalid(token::invalid(
+                        "the token provider returned a token longer than 4096 characters",
+                    ))),
                     Some(Ok(t)) => token::check(&t).map(|()| t).map_err(Failure::Invalid),
                 }
             }
@@ -127,7 +155,16 @@ impl Provider {
                 init.set_signal(Some(signal));
                 let window = web_sys::window().ok_or_else(|| Failure::Final("no window to fetch from".into()))?;
                 let unreachable = |e: JsValue| {
-                    Failure::Transient(["could not reach the token endpoint ", url, " (", &describe(&e), "): check the URL, your network and CORS"].concat())
+                    Failure::Transient(
+                        [
+                            "could not reach the token endpoint ",
+                            url,
+                            " (",
+                            &describe(&e),
+                            "): check the URL, your network and CORS",
+                        ]
+                        .concat(),
+                    )
                 };
                 let response: Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
                     .await
@@ -137,7 +174,8 @@ impl Provider {
                 if !response.ok() {
                     return Err(token::status_failure(url, response.status()));
                 }
-                let content_type = response.headers().get("content-type").ok().flatten().unwrap_or_default().to_ascii_lowercase();
+                let content_type =
+                    response.headers().get("content-type").ok().flatten().unwrap_or_default().to_ascii_lowercase();
                 let text = JsFuture::from(response.text().map_err(unreachable)?).await.map_err(unreachable)?;
                 read_body(&content_type, &text)
             }
@@ -153,11 +191,17 @@ fn read_body(content_type: &str, text: &JsValue) -> Result<String, Failure> {
         let text = text.as_string().unwrap_or_default();
         let parsed = JSON::parse(&text).map_err(|_| bad("the token endpoint answered with invalid JSON"))?;
         let token = js::get(&parsed, "token");
-        if token.is_string() { token } else { js::get(&parsed, "data") }
+        if token.is_string() {
+            token
+        } else {
+            js::get(&parsed, "data")
+        }
     } else if content_type.is_empty() || content_type.starts_with("text/plain") {
         text.clone()
     } else {
-        return Err(bad(&["the token endpoint answered with ", content_type, " instead of JSON or text/plain"].concat()));
+        return Err(bad(
+            &["the token endpoint answered with ", content_type, " instead of JSON or text/plain"].concat()
+        ));
     };
     match js::short_string(&value, (MAX_TOKEN_CHARS * 2) as u32) {
         None => Err(bad("the token endpoint's JSON has neither a string `token` nor a string `data`")),

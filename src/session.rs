@@ -97,7 +97,15 @@ mod tests {
 
     #[test]
     fn states_have_their_javascript_names() {
-        let all = [State::Token, State::Loading, State::Ready, State::Completed, State::Cancelled, State::Error, State::Destroyed];
+        let all = [
+            State::Token,
+            State::Loading,
+            State::Ready,
+            State::Completed,
+            State::Cancelled,
+            State::Error,
+            State::Destroyed,
+        ];
         let names: Vec<_> = all.iter().map(|s| s.as_str()).collect();
         assert_eq!(names, ["token", "loading", "ready", "completed", "cancelled", "error", "destroyed"]);
     }

@@ -52,7 +52,11 @@ pub fn check(token: &str) -> Result<(), WidgetError> {
 pub fn invalid(problem: &str) -> WidgetError {
     WidgetError::new(
         ErrorCode::TokenInvalid,
-        [problem, ": return the session token string from Vlens's `data` field, as JSON {\"token\": \"...\"} or text/plain"].concat(),
+        [
+            problem,
+            ": return the session token string from Vlens's `data` field, as JSON {\"token\": \"...\"} or text/plain",
+        ]
+        .concat(),
         false,
     )
 }
@@ -78,7 +82,8 @@ impl Failure {
 
     /// The error reported once the attempts of one acquisition are used up.
     pub fn into_error(self, purpose: Reason, timeout_ms: u32) -> WidgetError {
-        let code = if purpose == Reason::Expired { ErrorCode::TokenRefreshFailed } else { ErrorCode::TokenProviderFailed };
+        let code =
+            if purpose == Reason::Expired { ErrorCode::TokenRefreshFailed } else { ErrorCode::TokenProviderFailed };
         match self {
             Failure::Invalid(e) => e,
             Failure::Timeout => WidgetError::new(

@@ -55,7 +55,8 @@ pub fn mount(element: &JsValue, token_provider: &JsValue, options: &JsValue) -> 
     let provider = Provider::from_js(token_provider, &base_uri)?;
 
     // One element, at most one session: React StrictMode mounts twice.
-    let previous: Vec<Rc<Inner>> = LIVE.with(|l| l.borrow().iter().filter(|s| s.container == container).cloned().collect());
+    let previous: Vec<Rc<Inner>> =
+        LIVE.with(|l| l.borrow().iter().filter(|s| s.container == container).cloned().collect());
     for old in previous {
         old.destroy();
     }
@@ -201,7 +202,16 @@ impl Inner {
             Some(frame) => frame,
             None => match self.insert_iframe() {
                 Ok(frame) => frame,
-                Err(_) => return self.fail(WidgetError::new(ErrorCode::LoadTimeout, "could not create the Vlens iframe in the container element", true), true),
+                Err(_) => {
+                    return self.fail(
+                        WidgetError::new(
+                            ErrorCode::LoadTimeout,
+                            "could not create the Vlens iframe in the container element",
+                            true,
+                        ),
+                        true,
+                    )
+                }
             },
         };
         self.state.set(State::Loading);
@@ -314,7 +324,13 @@ impl Inner {
             }
             AppMessage::Error { code, message, recoverable } => {
                 let message = message.unwrap_or_else(|| "the Vlens app reported an error".into());
-                self.emit_error(ErrorCode::AppError.as_str(), &message, recoverable.unwrap_or(false), "app", code.as_deref());
+                self.emit_error(
+                    ErrorCode::AppError.as_str(),
+                    &message,
+                    recoverable.unwrap_or(false),
+                    "app",
+                    code.as_deref(),
+                );
             }
             AppMessage::TokenExpired => {
                 // Single flight: expiries during a pending request join it.
@@ -322,7 +338,9 @@ impl Inner {
                     self.start_token(Reason::Expired);
                 }
             }
-            AppMessage::Other(kind) => self.emit(EventKind::Message, &js::object(&[("type", kind.into()), ("data", data)])),
+            AppMessage::Other(kind) => {
+                self.emit(EventKind::Message, &js::object(&[("type", kind.into()), ("data", data)]))
+            }
         }
     }
 

@@ -52,8 +52,16 @@ fn leaf() -> impl Strategy<Value = Value> {
         any::<f64>().prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
         Just(Value::from(1)),
         prop_oneof![
-            Just("vlens"), Just("ready"), Just("step"), Just("resize"), Just("completed"), Just("cancelled"),
-            Just("error"), Just("token-expired"), Just("vlens-host"), Just(""),
+            Just("vlens"),
+            Just("ready"),
+            Just("step"),
+            Just("resize"),
+            Just("completed"),
+            Just("cancelled"),
+            Just("error"),
+            Just("token-expired"),
+            Just("vlens-host"),
+            Just(""),
         ]
         .prop_map(Value::from),
         ".{0,300}".prop_map(Value::String),
@@ -152,7 +160,8 @@ fn deep_and_huge_inputs_are_dropped_cheaply() {
     assert_eq!(protocol::parse(&Json(&deep)), None);
     let huge = serde_json::json!({ "source": "vlens", "version": 1, "type": "x".repeat(5 << 20) });
     assert_eq!(protocol::parse(&Json(&huge)), None);
-    let huge_step = serde_json::json!({ "source": "vlens", "version": 1, "type": "step", "data": { "step": "s".repeat(5 << 20) } });
+    let huge_step =
+        serde_json::json!({ "source": "vlens", "version": 1, "type": "step", "data": { "step": "s".repeat(5 << 20) } });
     assert_eq!(protocol::parse(&Json(&huge_step)), None);
     // Dropping the deep value recursively would overflow the test's stack; leak it instead.
     std::mem::forget(deep);

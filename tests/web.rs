@@ -93,7 +93,12 @@ fn types(rec: &Function) -> Vec<String> {
 }
 
 fn detail(rec: &Function, event: &str) -> JsValue {
-    Array::from(&get(rec, "log")).iter().map(|e| Array::from(&e)).find(|e| e.get(0).as_string().as_deref() == Some(event)).map(|e| e.get(1)).unwrap_or(JsValue::UNDEFINED)
+    Array::from(&get(rec, "log"))
+        .iter()
+        .map(|e| Array::from(&e))
+        .find(|e| e.get(0).as_string().as_deref() == Some(event))
+        .map(|e| e.get(1))
+        .unwrap_or(JsValue::UNDEFINED)
 }
 
 async fn until(what: &str, mut cond: impl FnMut() -> bool) {
@@ -123,13 +128,36 @@ fn programmer_errors_throw_vlens_error_synchronously() {
     expect_invalid(mount_vlens("#nothing-here".into(), ok.clone().into(), JsValue::UNDEFINED), "no element matches");
     expect_invalid(mount_vlens("##".into(), ok.clone().into(), JsValue::UNDEFINED), "not a valid CSS selector");
     expect_invalid(mount_vlens(el.clone(), 42.into(), JsValue::UNDEFINED), "tokenProvider must be");
-    expect_invalid(mount_vlens(el.clone(), "https://api.vlenseg.com/api/IdentityUserSession/CreateAuthSession".into(), JsValue::UNDEFINED), "ApiKey must never reach the browser");
-    expect_invalid(mount_vlens(el.clone(), ok.clone().into(), options(&[("baseUrl", "http://example.com".into())])), "https:");
-    expect_invalid(mount_vlens(el.clone(), ok.clone().into(), options(&[("apiKey", "secret".into())])), "stay on your server");
+    expect_invalid(
+        mount_vlens(
+            el.clone(),
+            "https://api.vlenseg.com/api/IdentityUserSession/CreateAuthSession".into(),
+            JsValue::UNDEFINED,
+        ),
+        "ApiKey must never reach the browser",
+    );
+    expect_invalid(
+        mount_vlens(el.clone(), ok.clone().into(), options(&[("baseUrl", "http://example.com".into())])),
+        "https:",
+    );
+    expect_invalid(
+        mount_vlens(el.clone(), ok.clone().into(), options(&[("apiKey", "secret".into())])),
+        "stay on your server",
+    );
     expect_invalid(mount_vlens(el.clone(), ok.clone().into(), options(&[("height", "tall".into())])), "CSS length");
-    expect_invalid(mount_vlens(el.clone(), ok.clone().into(), options(&[("onComplete", 1.into())])), "onComplete must be a function");
+    expect_invalid(
+        mount_vlens(el.clone(), ok.clone().into(), options(&[("onComplete", 1.into())])),
+        "onComplete must be a function",
+    );
     let headers = options(&[("ApiKey", "secret".into())]);
-    expect_invalid(mount_vlens(el.clone(), options(&[("url", "/api/vlens/session".into()), ("headers", headers)]), JsValue::UNDEFINED), "stay on your server");
+    expect_invalid(
+        mount_vlens(
+            el.clone(),
+            options(&[("url", "/api/vlens/session".into()), ("headers", headers)]),
+            JsValue::UNDEFINED,
+        ),
+        "stay on your server",
+    );
     assert_eq!(el.unchecked_ref::<Element>().child_element_count(), 0, "nothing inserted");
 }
 
@@ -175,7 +203,9 @@ async fn messages_from_the_frame_become_events_and_spoofs_are_ignored() {
     let session = mount_vlens(el.into(), fixed_provider("tok").into(), opts).unwrap();
     until("vlens:load", || types(&rec).contains(&"vlens:load".to_string())).await;
     let frame: HtmlIFrameElement = session.iframe().dyn_into().unwrap();
-    let msg = |t: &str, data: JsValue| options(&[("source", "vlens".into()), ("version", 1.into()), ("type", t.into()), ("data", data)]);
+    let msg = |t: &str, data: JsValue| {
+        options(&[("source", "vlens".into()), ("version", 1.into()), ("type", t.into()), ("data", data)])
+    };
 
     // From the host page itself: right origin, wrong window.
     web_sys::window().unwrap().post_message(&msg("completed", options(&[])), "*").unwrap();
@@ -200,7 +230,8 @@ async fn destroy_during_a_pending_token_aborts_it_and_inserts_nothing() {
     let el = container();
     let rec = recorder();
     let provider = never_provider();
-    let session = mount_vlens(el.clone().into(), provider.clone().into(), options(&[("onEvent", rec.clone().into())])).unwrap();
+    let session =
+        mount_vlens(el.clone().into(), provider.clone().into(), options(&[("onEvent", rec.clone().into())])).unwrap();
     until("the provider call", || Array::from(&get(&provider, "calls")).length() == 1).await;
     let ctx = Array::from(&get(&provider, "calls")).get(0);
     let signal: web_sys::AbortSignal = get(&ctx, "signal").dyn_into().unwrap();

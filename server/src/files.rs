@@ -12,11 +12,7 @@ use axum::response::{IntoResponse, Response};
 
 /// The `Content-Type` for a file name.
 pub fn content_type(path: &Path) -> &'static str {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     match ext.as_str() {
         "html" | "htm" => "text/html; charset=utf-8",
         "js" | "mjs" | "cjs" => "text/javascript; charset=utf-8",
@@ -81,18 +77,13 @@ fn not_found(method: &Method, what: &str) -> Response {
 pub async fn serve(root: &Path, url_path: &str, method: &Method) -> Response {
     if method != Method::GET && method != Method::HEAD {
         let mut res = StatusCode::METHOD_NOT_ALLOWED.into_response();
-        res.headers_mut()
-            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        res.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
         return res;
     }
     let Some(mut path) = resolve(root, url_path) else {
         return not_found(method, "this path is not served");
     };
-    if tokio::fs::metadata(&path)
-        .await
-        .map(|m| m.is_dir())
-        .unwrap_or(false)
-    {
+    if tokio::fs::metadata(&path).await.map(|m| m.is_dir()).unwrap_or(false) {
         if !url_path.is_empty() && !url_path.ends_with('/') {
             // Keep relative links in the index working.
             let location = format!("{}/", url_path.rsplit('/').next().unwrap_or(""));
@@ -105,10 +96,7 @@ pub async fn serve(root: &Path, url_path: &str, method: &Method) -> Response {
         path.push("index.html");
     }
     // Refuse symbolic links that lead outside the folder.
-    let (Ok(real), Ok(real_root)) = (
-        tokio::fs::canonicalize(&path).await,
-        tokio::fs::canonicalize(root).await,
-    ) else {
+    let (Ok(real), Ok(real_root)) = (tokio::fs::canonicalize(&path).await, tokio::fs::canonicalize(root).await) else {
         return not_found(method, url_path);
     };
     if !real.starts_with(&real_root) {
@@ -118,23 +106,13 @@ pub async fn serve(root: &Path, url_path: &str, method: &Method) -> Response {
         return not_found(method, url_path);
     };
     let len = bytes.len();
-    let body = if method == Method::HEAD {
-        Body::empty()
-    } else {
-        Body::from(bytes)
-    };
+    let body = if method == Method::HEAD { Body::empty() } else { Body::from(bytes) };
     let mut res = Response::new(body);
     let headers = res.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(content_type(&real)),
-    );
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type(&real)));
     headers.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     res
 }
 
@@ -145,26 +123,12 @@ mod tests {
     #[test]
     fn resolves_safely() {
         let root = Path::new("/srv/www");
-        assert_eq!(
-            resolve(root, "/a/b.js"),
-            Some(PathBuf::from("/srv/www/a/b.js"))
-        );
-        assert_eq!(
-            resolve(root, "/my%20file.css"),
-            Some(PathBuf::from("/srv/www/my file.css"))
-        );
+        assert_eq!(resolve(root, "/a/b.js"), Some(PathBuf::from("/srv/www/a/b.js")));
+        assert_eq!(resolve(root, "/my%20file.css"), Some(PathBuf::from("/srv/www/my file.css")));
         assert_eq!(resolve(root, ""), Some(PathBuf::from("/srv/www")));
-        for bad in [
-            "/../etc/passwd",
-            "/a/%2e%2e/b",
-            "/%2e%2e%2fx",
-            "/.git/config",
-            "/a%5cb",
-            "/a%00",
-            "/%zz",
-            "/%ff",
-            "/c:x",
-        ] {
+        for bad in
+            ["/../etc/passwd", "/a/%2e%2e/b", "/%2e%2e%2fx", "/.git/config", "/a%5cb", "/a%00", "/%zz", "/%ff", "/c:x"]
+        {
             assert_eq!(resolve(root, bad), None, "{bad}");
         }
     }
@@ -172,10 +136,7 @@ mod tests {
     #[test]
     fn types() {
         assert_eq!(content_type(Path::new("x.wasm")), "application/wasm");
-        assert_eq!(
-            content_type(Path::new("x.JS")),
-            "text/javascript; charset=utf-8"
-        );
+        assert_eq!(content_type(Path::new("x.JS")), "text/javascript; charset=utf-8");
         assert_eq!(content_type(Path::new("x")), "application/octet-stream");
     }
 }

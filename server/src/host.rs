@@ -32,9 +32,7 @@ use serde_json::json;
 use crate::files;
 use crate::util::{is_json_content_type, json_response, read_body, Logger};
 use crate::validate::{parse_session_request, MAX_BODY_BYTES};
-use crate::vlens::{
-    CreateAuthSessionRequest, CreateInvitationRequest, Secret, SessionInput, VlensClient,
-};
+use crate::vlens::{CreateAuthSessionRequest, CreateInvitationRequest, Secret, SessionInput, VlensClient};
 
 /// What the host needs to run.
 pub struct HostState {
@@ -69,21 +67,14 @@ fn error(status: StatusCode, message: &str, field: Option<&str>) -> Response {
 }
 
 async fn config(State(state): State<Arc<HostState>>) -> Response {
-    json_response(
-        StatusCode::OK,
-        &json!({ "baseUrl": state.app_url, "mock": state.mock }),
-    )
+    json_response(StatusCode::OK, &json!({ "baseUrl": state.app_url, "mock": state.mock }))
 }
 
 /// `POST /api/vlens/session`.
 ///
 /// In a real application, the phone number would come from the signed-in user's
 /// account rather than from the request; the demo lets the visitor type it.
-async fn create_session(
-    State(state): State<Arc<HostState>>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
+async fn create_session(State(state): State<Arc<HostState>>, headers: HeaderMap, body: Body) -> Response {
     let started = Instant::now();
     let log = |status: StatusCode, what: &str| {
         (state.log)(&format!(
@@ -106,11 +97,7 @@ async fn create_session(
     }
     let Some(bytes) = read_body(body, MAX_BODY_BYTES).await else {
         log(StatusCode::PAYLOAD_TOO_LARGE, "body too large");
-        return error(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "The request body is larger than 64 KiB.",
-            None,
-        );
+        return error(StatusCode::PAYLOAD_TOO_LARGE, "The request body is larger than 64 KiB.", None);
     };
     let request = match parse_session_request(&bytes) {
         Ok(r) => r,
@@ -126,17 +113,11 @@ async fn create_session(
                 phone_number: request.phone_number,
                 session_permissions: request.permissions,
             };
-            (
-                "CreateAuthSession",
-                state.client.create_auth_session(&body).await,
-            )
+            ("CreateAuthSession", state.client.create_auth_session(&body).await)
         }
         Some(values) => {
             let Some(admin_token) = &state.admin_token else {
-                log(
-                    StatusCode::NOT_IMPLEMENTED,
-                    "prefill without VLENS_ADMIN_TOKEN",
-                );
+                log(StatusCode::NOT_IMPLEMENTED, "prefill without VLENS_ADMIN_TOKEN");
                 return error(
                     StatusCode::NOT_IMPLEMENTED,
                     "This server cannot pre-fill forms: it has no Vlens admin token configured. Send the request without prefill.",
@@ -150,10 +131,7 @@ async fn create_session(
                     request_fields_values: values,
                 },
             };
-            (
-                "CreateInvitation",
-                state.client.create_invitation(&body, admin_token).await,
-            )
+            ("CreateInvitation", state.client.create_invitation(&body, admin_token).await)
         }
     };
 
@@ -165,11 +143,7 @@ async fn create_session(
         Err(e) => {
             // The error's text holds no secret and no body; the answer holds even less.
             log(StatusCode::BAD_GATEWAY, &format!("{endpoint}: {e}"));
-            error(
-                StatusCode::BAD_GATEWAY,
-                "Vlens could not create a session right now. Please try again later.",
-                None,
-            )
+            error(StatusCode::BAD_GATEWAY, "Vlens could not create a session right now. Please try again later.", None)
         }
     }
 }
@@ -179,17 +153,13 @@ async fn static_files(State(state): State<Arc<HostState>>, req: Request) -> Resp
     let method = req.method().clone();
     if path == "/dist" {
         let mut res = StatusCode::MOVED_PERMANENTLY.into_response();
-        res.headers_mut()
-            .insert(header::LOCATION, HeaderValue::from_static("/dist/"));
+        res.headers_mut().insert(header::LOCATION, HeaderValue::from_static("/dist/"));
         return res;
     }
     if let Some(rest) = path.strip_prefix("/dist/") {
         let res = files::serve(&state.root.join("dist"), rest, &method).await;
         if res.status() == StatusCode::NOT_FOUND && !state.root.join("dist").is_dir() {
-            return (
-                StatusCode::NOT_FOUND,
-                "dist/ does not exist yet: build the widget first (npm run build).\n",
-            )
+            return (StatusCode::NOT_FOUND, "dist/ does not exist yet: build the widget first (npm run build).\n")
                 .into_response();
         }
         return res;
@@ -206,13 +176,9 @@ async fn static_files(State(state): State<Arc<HostState>>, req: Request) -> Resp
         return (StatusCode::NOT_FOUND, text).into_response();
     }
     let mut res = files::serve(&www, &path, &method).await;
-    let is_html = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    let is_html = res.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
     if is_html {
-        res.headers_mut()
-            .extend(page_security_headers(&state.app_url));
+        res.headers_mut().extend(page_security_headers(&state.app_url));
     }
     res
 }
@@ -230,11 +196,8 @@ pub fn page_security_headers(app_url: &str) -> [(header::HeaderName, HeaderValue
     const NO_ORIGIN_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
          frame-src 'none'; style-src 'self'; img-src 'self' data:; connect-src 'self'";
     const NO_ORIGIN_PERMISSIONS: &str = "camera=(self), microphone=(self)";
-    let origin = reqwest::Url::parse(app_url)
-        .ok()
-        .map(|u| u.origin())
-        .filter(|o| o.is_tuple())
-        .map(|o| o.ascii_serialization());
+    let origin =
+        reqwest::Url::parse(app_url).ok().map(|u| u.origin()).filter(|o| o.is_tuple()).map(|o| o.ascii_serialization());
     let values = origin.and_then(|o| {
         let csp = format!(
             "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; frame-src {o}; \
@@ -242,22 +205,9 @@ pub fn page_security_headers(app_url: &str) -> [(header::HeaderName, HeaderValue
         );
         let permissions = format!("camera=(self \"{o}\"), microphone=(self \"{o}\")");
         // An origin serialises to visible ASCII, so both are valid header values.
-        Some((
-            HeaderValue::from_str(&csp).ok()?,
-            HeaderValue::from_str(&permissions).ok()?,
-        ))
+        Some((HeaderValue::from_str(&csp).ok()?, HeaderValue::from_str(&permissions).ok()?))
     });
-    let (csp, permissions) = values.unwrap_or_else(|| {
-        (
-            HeaderValue::from_static(NO_ORIGIN_CSP),
-            HeaderValue::from_static(NO_ORIGIN_PERMISSIONS),
-        )
-    });
-    [
-        (header::CONTENT_SECURITY_POLICY, csp),
-        (
-            header::HeaderName::from_static("permissions-policy"),
-            permissions,
-        ),
-    ]
+    let (csp, permissions) = values
+        .unwrap_or_else(|| (HeaderValue::from_static(NO_ORIGIN_CSP), HeaderValue::from_static(NO_ORIGIN_PERMISSIONS)));
+    [(header::CONTENT_SECURITY_POLICY, csp), (header::HeaderName::from_static("permissions-policy"), permissions)]
 }

@@ -34,11 +34,7 @@ pub fn serve(
     router: axum::Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> JoinHandle<io::Result<()>> {
-    tokio::spawn(async move {
-        axum::serve(listener, router)
-            .with_graceful_shutdown(shutdown)
-            .await
-    })
+    tokio::spawn(async move { axum::serve(listener, router).with_graceful_shutdown(shutdown).await })
 }
 
 /// The running servers.
@@ -97,12 +93,7 @@ pub async fn start(config: ServerConfig, log: Logger) -> Result<Running, String>
     let mut tasks = Vec::new();
 
     let (client, admin_token, app_url, mock_info) = match &config.upstream {
-        Upstream::Real {
-            api_url,
-            app_url,
-            api_key,
-            admin_token,
-        } => {
+        Upstream::Real { api_url, app_url, api_key, admin_token } => {
             let client = VlensClient::builder(api_url, api_key.clone())
                 .timeout(config.vlens_timeout)
                 .build()
@@ -113,34 +104,20 @@ pub async fn start(config: ServerConfig, log: Logger) -> Result<Running, String>
             let mock_config = mock::MockConfig::generated(config.mock_token_ttl);
             // The mock is always on a loopback (or the configured) address; the host
             // calls its API on 127.0.0.1 and the browser loads its app as `localhost`.
-            let listener = TcpListener::bind(SocketAddr::new(config.bind, config.mock_port))
-                .await
-                .map_err(|e| {
-                    format!(
-                        "cannot listen on {}:{} for the mock Vlens (MOCK_PORT): {e}",
-                        config.bind, config.mock_port
-                    )
-                })?;
+            let listener = TcpListener::bind(SocketAddr::new(config.bind, config.mock_port)).await.map_err(|e| {
+                format!("cannot listen on {}:{} for the mock Vlens (MOCK_PORT): {e}", config.bind, config.mock_port)
+            })?;
             let addr = listener.local_addr().map_err(|e| e.to_string())?;
             let state = mock::MockState::new(mock_config.clone(), log.clone());
             tasks.push(serve(listener, mock::router(state.clone()), stop()));
-            let api_ip = if addr.ip().is_unspecified() {
-                IpAddr::V4(Ipv4Addr::LOCALHOST)
-            } else {
-                addr.ip()
-            };
+            let api_ip = if addr.ip().is_unspecified() { IpAddr::V4(Ipv4Addr::LOCALHOST) } else { addr.ip() };
             let api_url = format!("http://{}", SocketAddr::new(api_ip, addr.port()));
             let client = VlensClient::builder(&api_url, mock_config.api_key.clone())
                 .timeout(config.vlens_timeout)
                 .build()
                 .map_err(|e| e.to_string())?;
             let app_url = format!("http://{}", url_host(addr, "localhost"));
-            (
-                client,
-                Some(mock_config.admin_token.clone()),
-                app_url.clone(),
-                Some((addr, app_url, state)),
-            )
+            (client, Some(mock_config.admin_token.clone()), app_url.clone(), Some((addr, app_url, state)))
         }
     };
 
@@ -154,12 +131,7 @@ pub async fn start(config: ServerConfig, log: Logger) -> Result<Running, String>
     });
     let listener = TcpListener::bind(SocketAddr::new(config.bind, config.port))
         .await
-        .map_err(|e| {
-            format!(
-                "cannot listen on {}:{} (PORT): {e}",
-                config.bind, config.port
-            )
-        })?;
+        .map_err(|e| format!("cannot listen on {}:{} (PORT): {e}", config.bind, config.port))?;
     let host_addr = listener.local_addr().map_err(|e| e.to_string())?;
     tasks.push(serve(listener, host::router(host_state), stop()));
 

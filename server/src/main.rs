@@ -16,12 +16,9 @@ async fn main() -> ExitCode {
         }
     };
     let real = match &config.upstream {
-        Upstream::Real {
-            api_url,
-            app_url,
-            admin_token,
-            ..
-        } => Some((api_url.clone(), app_url.clone(), admin_token.is_some())),
+        Upstream::Real { api_url, app_url, admin_token, .. } => {
+            Some((api_url.clone(), app_url.clone(), admin_token.is_some()))
+        }
         Upstream::Mock => None,
     };
     if !config.root.join("www").is_dir() {
@@ -43,14 +40,14 @@ async fn main() -> ExitCode {
 
     // One line each, on stdout, so scripts and tests can read the URLs.
     match (&running.mock_url, real) {
-        (Some(mock_url), _) => println!(
-            "vlens-server: mock Vlens at {mock_url} (no VLENS_API_KEY set: using the local mock)"
-        ),
+        (Some(mock_url), _) => {
+            println!("vlens-server: mock Vlens at {mock_url} (no VLENS_API_KEY set: using the local mock)")
+        }
         (None, Some((api_url, app_url, invitations))) => {
             println!(
-            "vlens-server: real Vlens: API {api_url}, app {app_url} (invitations with prefill: {})",
-            if invitations { "enabled" } else { "disabled, no VLENS_ADMIN_TOKEN" }
-        )
+                "vlens-server: real Vlens: API {api_url}, app {app_url} (invitations with prefill: {})",
+                if invitations { "enabled" } else { "disabled, no VLENS_ADMIN_TOKEN" }
+            )
         }
         (None, None) => {}
     }

@@ -41,13 +41,11 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::util::{
-    escape_html, is_json_content_type, json_for_script, json_response, random_hex, random_uuid,
-    read_body, Logger,
+    escape_html, is_json_content_type, json_for_script, json_response, random_hex, random_uuid, read_body, Logger,
 };
 use crate::validate::{is_e164, MAX_CONTRACT_TYPE_ID, MAX_CONTRACT_TYPE_IDS};
 use crate::vlens::{
-    CreateAuthSessionRequest, CreateInvitationRequest, RequestFieldsValues, Secret,
-    SessionPermissions,
+    CreateAuthSessionRequest, CreateInvitationRequest, RequestFieldsValues, Secret, SessionPermissions,
 };
 
 const APP_JS: &str = include_str!("../assets/app.js");
@@ -123,9 +121,7 @@ impl TokenProblem {
             TokenProblem::Unknown => {
                 "This session link is not valid. Ask the page you came from to start a new session."
             }
-            TokenProblem::Expired => {
-                "This session has expired. Ask the page you came from to start a new session."
-            }
+            TokenProblem::Expired => "This session has expired. Ask the page you came from to start a new session.",
         }
     }
 
@@ -139,11 +135,7 @@ impl TokenProblem {
 
 impl MockState {
     pub fn new(config: MockConfig, log: Logger) -> Arc<Self> {
-        Arc::new(MockState {
-            config,
-            sessions: Mutex::new(HashMap::new()),
-            log,
-        })
+        Arc::new(MockState { config, sessions: Mutex::new(HashMap::new()), log })
     }
 
     pub fn config(&self) -> &MockConfig {
@@ -152,9 +144,7 @@ impl MockState {
 
     fn sessions(&self) -> MutexGuard<'_, HashMap<String, MockSession>> {
         // A panic elsewhere while holding the lock leaves the map usable.
-        self.sessions
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.sessions.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Stores a new session and returns its token, or `None` when full.
@@ -189,11 +179,7 @@ impl MockState {
     }
 
     /// Runs `f` on the live session of `token`.
-    fn with_session<T>(
-        &self,
-        token: &str,
-        f: impl FnOnce(&mut MockSession) -> T,
-    ) -> Result<T, TokenProblem> {
+    fn with_session<T>(&self, token: &str, f: impl FnOnce(&mut MockSession) -> T) -> Result<T, TokenProblem> {
         let mut sessions = self.sessions();
         let session = sessions.get_mut(token).ok_or(TokenProblem::Unknown)?;
         if Instant::now() >= session.expires_at {
@@ -224,26 +210,14 @@ impl MockState {
 pub fn router(state: Arc<MockState>) -> Router {
     Router::new()
         .route("/", get(index))
-        .route(
-            "/api/IdentityUserSession/CreateAuthSession",
-            post(create_auth_session),
-        )
-        .route(
-            "/api/IdentityUserSession/CreateInvitation",
-            post(create_invitation),
-        )
+        .route("/api/IdentityUserSession/CreateAuthSession", post(create_auth_session))
+        .route("/api/IdentityUserSession/CreateInvitation", post(create_invitation))
         .route("/session", get(session_page))
         .route("/session/api/verify", post(app_verify))
         .route("/session/api/step", post(app_step))
         .route("/session/api/expire", post(app_expire))
-        .route(
-            "/assets/app.js",
-            get(|| async { asset(APP_JS, "text/javascript; charset=utf-8") }),
-        )
-        .route(
-            "/assets/app.css",
-            get(|| async { asset(APP_CSS, "text/css; charset=utf-8") }),
-        )
+        .route("/assets/app.js", get(|| async { asset(APP_JS, "text/javascript; charset=utf-8") }))
+        .route("/assets/app.css", get(|| async { asset(APP_CSS, "text/css; charset=utf-8") }))
         .with_state(state)
 }
 
@@ -252,10 +226,7 @@ fn asset(text: &'static str, content_type: &'static str) -> Response {
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     res
 }
 
@@ -290,19 +261,13 @@ fn check_api_key(state: &MockState, headers: &HeaderMap) -> Result<(), Response>
     match header_str(headers, "ApiKey") {
         Some(key) if state.config.api_key.matches(key) => Ok(()),
         Some(_) => Err(api_error(StatusCode::UNAUTHORIZED, "Invalid ApiKey.")),
-        None => Err(api_error(
-            StatusCode::UNAUTHORIZED,
-            "Missing ApiKey header.",
-        )),
+        None => Err(api_error(StatusCode::UNAUTHORIZED, "Missing ApiKey header.")),
     }
 }
 
 fn check_admin_token(state: &MockState, headers: &HeaderMap) -> Result<(), Response> {
     let Some(value) = header_str(headers, "Authorization") else {
-        return Err(api_error(
-            StatusCode::UNAUTHORIZED,
-            "Missing Authorization header (Bearer admin token).",
-        ));
+        return Err(api_error(StatusCode::UNAUTHORIZED, "Missing Authorization header (Bearer admin token)."));
     };
     let token = value
         .split_once(' ')
@@ -310,75 +275,46 @@ fn check_admin_token(state: &MockState, headers: &HeaderMap) -> Result<(), Respo
         .map(|(_, token)| token.trim());
     match token {
         Some(token) if state.config.admin_token.matches(token) => Ok(()),
-        _ => Err(api_error(
-            StatusCode::UNAUTHORIZED,
-            "Invalid admin bearer token.",
-        )),
+        _ => Err(api_error(StatusCode::UNAUTHORIZED, "Invalid admin bearer token.")),
     }
 }
 
 async fn read_json_body(headers: &HeaderMap, body: Body) -> Result<axum::body::Bytes, Response> {
     if !is_json_content_type(headers) {
-        return Err(api_error(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "Content-Type must be application/json.",
-        ));
+        return Err(api_error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json."));
     }
-    read_body(body, MAX_API_BODY).await.ok_or_else(|| {
-        api_error(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "The request body is too large.",
-        )
-    })
+    read_body(body, MAX_API_BODY)
+        .await
+        .ok_or_else(|| api_error(StatusCode::PAYLOAD_TOO_LARGE, "The request body is too large."))
 }
 
-fn check_request(
-    prefix: &str,
-    phone: &str,
-    permissions: &SessionPermissions,
-) -> Result<(), Response> {
+fn check_request(prefix: &str, phone: &str, permissions: &SessionPermissions) -> Result<(), Response> {
     if !is_e164(phone) {
-        return Err(validation_error(
-            &format!("{prefix}phoneNumber"),
-            "The phone number must be in E.164 form.",
-        ));
+        return Err(validation_error(&format!("{prefix}phoneNumber"), "The phone number must be in E.164 form."));
     }
     let ids = &permissions.allowed_contract_type_ids;
     let field = format!("{prefix}sessionPermissions.allowedContractTypeIds");
     if ids.is_empty() && !permissions.digital_identity_only {
-        return Err(validation_error(
-            &field,
-            "At least one contract type id is required.",
-        ));
+        return Err(validation_error(&field, "At least one contract type id is required."));
     }
-    if ids.len() > MAX_CONTRACT_TYPE_IDS
-        || ids
-            .iter()
-            .any(|&id| id == 0 || u64::from(id) > MAX_CONTRACT_TYPE_ID)
-    {
-        return Err(validation_error(
-            &field,
-            "Contract type ids must be positive integers.",
-        ));
+    if ids.len() > MAX_CONTRACT_TYPE_IDS || ids.iter().any(|&id| id == 0 || u64::from(id) > MAX_CONTRACT_TYPE_ID) {
+        return Err(validation_error(&field, "Contract type ids must be positive integers."));
     }
     Ok(())
 }
 
-fn created(state: &MockState, endpoint: &str, token: Option<String>) -> Response {
-    match token {
-        Some(token) => {
-            (state.log)(&format!("mock Vlens: {endpoint} -> 200"));
-            json_response(StatusCode::OK, &json!({ "data": token }))
-        }
-        None => api_error(StatusCode::SERVICE_UNAVAILABLE, "Too many sessions."),
-    }
+/// The answer of a session endpoint (`{"data": token}` or the error), logged by status.
+fn respond(state: &MockState, endpoint: &str, result: Result<Option<String>, Response>) -> Response {
+    let response = match result {
+        Ok(Some(token)) => json_response(StatusCode::OK, &json!({ "data": token })),
+        Ok(None) => api_error(StatusCode::SERVICE_UNAVAILABLE, "Too many sessions."),
+        Err(response) => response,
+    };
+    (state.log)(&format!("mock Vlens: {endpoint} -> {}", response.status().as_u16()));
+    response
 }
 
-async fn create_auth_session(
-    State(state): State<Arc<MockState>>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
+async fn create_auth_session(State(state): State<Arc<MockState>>, headers: HeaderMap, body: Body) -> Response {
     const ENDPOINT: &str = "CreateAuthSession";
     let result = async {
         check_api_key(&state, &headers)?;
@@ -386,31 +322,13 @@ async fn create_auth_session(
         let req: CreateAuthSessionRequest =
             serde_json::from_slice(&bytes).map_err(|e| validation_error("$", &e.to_string()))?;
         check_request("", &req.phone_number, &req.session_permissions)?;
-        Ok::<_, Response>(state.insert(
-            false,
-            req.phone_number,
-            req.session_permissions,
-            RequestFieldsValues::new(),
-        ))
+        Ok::<_, Response>(state.insert(false, req.phone_number, req.session_permissions, RequestFieldsValues::new()))
     }
     .await;
-    match result {
-        Ok(token) => created(&state, ENDPOINT, token),
-        Err(res) => {
-            (state.log)(&format!(
-                "mock Vlens: {ENDPOINT} -> {}",
-                res.status().as_u16()
-            ));
-            res
-        }
-    }
+    respond(&state, ENDPOINT, result)
 }
 
-async fn create_invitation(
-    State(state): State<Arc<MockState>>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
+async fn create_invitation(State(state): State<Arc<MockState>>, headers: HeaderMap, body: Body) -> Response {
     const ENDPOINT: &str = "CreateInvitation";
     let result = async {
         check_api_key(&state, &headers)?;
@@ -419,45 +337,20 @@ async fn create_invitation(
         let req: CreateInvitationRequest =
             serde_json::from_slice(&bytes).map_err(|e| validation_error("$", &e.to_string()))?;
         let input = req.session_input;
-        check_request(
-            "SessionInput.",
-            &input.phone_number,
-            &input.session_permissions,
-        )?;
+        check_request("SessionInput.", &input.phone_number, &input.session_permissions)?;
         for (id, fields) in &input.request_fields_values {
             let field = format!("SessionInput.RequestFieldsValues.{id}");
-            if !input
-                .session_permissions
-                .allowed_contract_type_ids
-                .contains(id)
-            {
-                return Err(validation_error(
-                    &field,
-                    "Contract type is not in allowedContractTypeIds.",
-                ));
+            if !input.session_permissions.allowed_contract_type_ids.contains(id) {
+                return Err(validation_error(&field, "Contract type is not in allowedContractTypeIds."));
             }
             if fields.is_empty() || fields.keys().any(|k| k.is_empty()) {
                 return Err(validation_error(&field, "Give field keys and values."));
             }
         }
-        Ok(state.insert(
-            true,
-            input.phone_number,
-            input.session_permissions,
-            input.request_fields_values,
-        ))
+        Ok(state.insert(true, input.phone_number, input.session_permissions, input.request_fields_values))
     }
     .await;
-    match result {
-        Ok(token) => created(&state, ENDPOINT, token),
-        Err(res) => {
-            (state.log)(&format!(
-                "mock Vlens: {ENDPOINT} -> {}",
-                res.status().as_u16()
-            ));
-            res
-        }
-    }
+    respond(&state, ENDPOINT, result)
 }
 
 // ---------------------------------------------------------------------------
@@ -476,20 +369,11 @@ fn html_page(status: StatusCode, title: &str, body_html: &str, config: &Value) -
         .replace("{{CONFIG}}", &json_for_script(config));
     let mut res = (status, html).into_response();
     let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     // The token is in this page's URL: never send it on as a referrer.
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     h.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(
@@ -516,11 +400,7 @@ async fn session_page(
     let session = match session {
         Ok(s) => s,
         Err(problem) => {
-            (state.log)(&format!(
-                "mock Vlens: GET /session -> {} ({})",
-                problem.status().as_u16(),
-                problem.code()
-            ));
+            (state.log)(&format!("mock Vlens: GET /session -> {} ({})", problem.status().as_u16(), problem.code()));
             let body = format!(
                 "<section class=\"screen screen--error\" data-testid=\"token-error\" data-code=\"{code}\">\
                  <div class=\"brand\"><span class=\"brand__mark\" aria-hidden=\"true\">V</span><span class=\"brand__name\">Vlens</span><span class=\"badge\">mock</span></div>\
@@ -530,23 +410,14 @@ async fn session_page(
                 title = if problem == TokenProblem::Expired { "Session expired" } else { "Session not found" },
                 message = escape_html(problem.message()),
             );
-            let config =
-                json!({ "error": { "code": problem.code(), "message": problem.message() } });
-            return html_page(
-                problem.status(),
-                "Vlens: session unavailable",
-                &body,
-                &config,
-            );
+            let config = json!({ "error": { "code": problem.code(), "message": problem.message() } });
+            return html_page(problem.status(), "Vlens: session unavailable", &body, &config);
         }
     };
     (state.log)("mock Vlens: GET /session -> 200");
     let remaining = session.expires_at.saturating_duration_since(Instant::now());
-    let prefill: serde_json::Map<String, Value> = session
-        .prefill
-        .iter()
-        .map(|(id, fields)| (id.to_string(), json!(fields)))
-        .collect();
+    let prefill: serde_json::Map<String, Value> =
+        session.prefill.iter().map(|(id, fields)| (id.to_string(), json!(fields))).collect();
     let config = json!({
         "token": token,
         "sessionId": session.session_id,
@@ -589,43 +460,25 @@ async fn app_request(headers: &HeaderMap, body: Body) -> Result<AppRequest, Resp
 }
 
 fn token_error(problem: TokenProblem) -> Response {
-    json_response(
-        StatusCode::UNAUTHORIZED,
-        &json!({ "code": problem.code(), "message": problem.message() }),
-    )
+    json_response(StatusCode::UNAUTHORIZED, &json!({ "code": problem.code(), "message": problem.message() }))
 }
 
 fn remaining_ms(s: &MockSession) -> u64 {
-    u64::try_from(
-        s.expires_at
-            .saturating_duration_since(Instant::now())
-            .as_millis(),
-    )
-    .unwrap_or(u64::MAX)
+    u64::try_from(s.expires_at.saturating_duration_since(Instant::now()).as_millis()).unwrap_or(u64::MAX)
 }
 
 /// `POST /session/api/verify {token, previousToken?}`: checks a token the host sent
 /// (after `token-expired`). With `previousToken`, the new session carries on the
 /// old one: same session id and step, as long as it is for the same person.
-async fn app_verify(
-    State(state): State<Arc<MockState>>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
+async fn app_verify(State(state): State<Arc<MockState>>, headers: HeaderMap, body: Body) -> Response {
     let req = match app_request(&headers, body).await {
         Ok(r) => r,
         Err(res) => return res,
     };
-    let previous = req
-        .previous_token
-        .as_deref()
-        .filter(|p| *p != req.token)
-        .and_then(|p| {
-            let sessions = state.sessions();
-            sessions
-                .get(p)
-                .map(|s| (s.session_id.clone(), s.step.clone(), s.phone_number.clone()))
-        });
+    let previous = req.previous_token.as_deref().filter(|p| *p != req.token).and_then(|p| {
+        let sessions = state.sessions();
+        sessions.get(p).map(|s| (s.session_id.clone(), s.step.clone(), s.phone_number.clone()))
+    });
     let result = state.with_session(&req.token, |s| {
         if let Some((session_id, step, phone)) = previous {
             if phone != s.phone_number {
@@ -690,11 +543,7 @@ async fn app_step(State(state): State<Arc<MockState>>, headers: HeaderMap, body:
 }
 
 /// `POST /session/api/expire {token}`: the demo link that expires the token now.
-async fn app_expire(
-    State(state): State<Arc<MockState>>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
+async fn app_expire(State(state): State<Arc<MockState>>, headers: HeaderMap, body: Body) -> Response {
     let req = match app_request(&headers, body).await {
         Ok(r) => r,
         Err(res) => return res,

@@ -28,22 +28,13 @@ pub fn random_hex(n: usize) -> String {
 pub fn random_uuid() -> String {
     let h = random_hex(16);
     let variant = ['8', '9', 'a', 'b'][usize::from(h.as_bytes()[16] % 4)];
-    format!(
-        "{}-{}-4{}-{}{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[13..16],
-        variant,
-        &h[17..20],
-        &h[20..32]
-    )
+    format!("{}-{}-4{}-{}{}-{}", &h[0..8], &h[8..12], &h[13..16], variant, &h[17..20], &h[20..32])
 }
 
 /// A JSON response with `Cache-Control: no-store`.
 pub fn json_response(status: StatusCode, value: &Value) -> Response {
     let mut res = (status, axum::Json(value)).into_response();
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     res
 }
 
@@ -113,10 +104,7 @@ mod tests {
     fn content_type() {
         let mut h = HeaderMap::new();
         assert!(!is_json_content_type(&h));
-        h.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("Application/JSON; charset=utf-8"),
-        );
+        h.insert(header::CONTENT_TYPE, HeaderValue::from_static("Application/JSON; charset=utf-8"));
         assert!(is_json_content_type(&h));
         h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain"));
         assert!(!is_json_content_type(&h));

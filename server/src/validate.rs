@@ -29,13 +29,8 @@ pub const MAX_FIELD_KEY_CHARS: usize = 64;
 pub const MAX_FIELD_VALUE_CHARS: usize = 1000;
 
 /// The fields the browser may send.
-pub const KNOWN_FIELDS: [&str; 5] = [
-    "phoneNumber",
-    "allowedContractTypeIds",
-    "minimalSignatureFlow",
-    "digitalIdentityOnly",
-    "prefill",
-];
+pub const KNOWN_FIELDS: [&str; 5] =
+    ["phoneNumber", "allowedContractTypeIds", "minimalSignatureFlow", "digitalIdentityOnly", "prefill"];
 
 /// A validated session request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,10 +49,7 @@ pub struct FieldError {
 }
 
 fn err(field: impl Into<String>, message: impl Into<String>) -> FieldError {
-    FieldError {
-        field: field.into(),
-        message: message.into(),
-    }
+    FieldError { field: field.into(), message: message.into() }
 }
 
 /// `+` then 7 to 15 digits, the first not 0 (ITU-T E.164).
@@ -65,9 +57,7 @@ pub fn is_e164(phone: &str) -> bool {
     let Some(digits) = phone.strip_prefix('+') else {
         return false;
     };
-    (7..=15).contains(&digits.len())
-        && digits.bytes().all(|b| b.is_ascii_digit())
-        && !digits.starts_with('0')
+    (7..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) && !digits.starts_with('0')
 }
 
 /// Shortens untrusted text before it is echoed back in an error.
@@ -82,8 +72,8 @@ fn shown(text: &str) -> String {
 
 /// Parses and validates the body. `body` is the raw bytes of the request.
 pub fn parse_session_request(body: &[u8]) -> Result<SessionRequest, FieldError> {
-    let value: Value = serde_json::from_slice(body)
-        .map_err(|_| err("body", "The request body must be a JSON object."))?;
+    let value: Value =
+        serde_json::from_slice(body).map_err(|_| err("body", "The request body must be a JSON object."))?;
     let Value::Object(obj) = value else {
         return Err(err("body", "The request body must be a JSON object."));
     };
@@ -100,12 +90,10 @@ pub fn parse_session_request(body: &[u8]) -> Result<SessionRequest, FieldError> 
     let phone_number = match obj.get("phoneNumber") {
         None | Some(Value::Null) => return Err(err("phoneNumber", "phoneNumber is required.")),
         Some(Value::String(s)) if is_e164(s) => s.clone(),
-        Some(Value::String(_)) => {
-            return Err(err(
-                "phoneNumber",
-                "phoneNumber must be in E.164 form: + then the country code and number, digits only, e.g. +201234567890.",
-            ))
-        }
+        Some(Value::String(_)) => return Err(err(
+            "phoneNumber",
+            "phoneNumber must be in E.164 form: + then the country code and number, digits only, e.g. +201234567890.",
+        )),
         Some(_) => return Err(err("phoneNumber", "phoneNumber must be a string, e.g. \"+201234567890\".")),
     };
 
@@ -116,11 +104,7 @@ pub fn parse_session_request(body: &[u8]) -> Result<SessionRequest, FieldError> 
 
     Ok(SessionRequest {
         phone_number,
-        permissions: SessionPermissions {
-            allowed_contract_type_ids,
-            minimal_signature_flow,
-            digital_identity_only,
-        },
+        permissions: SessionPermissions { allowed_contract_type_ids, minimal_signature_flow, digital_identity_only },
         prefill,
     })
 }
@@ -133,49 +117,33 @@ fn optional_bool(obj: &Map<String, Value>, name: &str) -> Result<bool, FieldErro
     }
 }
 
-fn contract_ids(
-    obj: &Map<String, Value>,
-    digital_identity_only: bool,
-) -> Result<Vec<u32>, FieldError> {
+fn contract_ids(obj: &Map<String, Value>, digital_identity_only: bool) -> Result<Vec<u32>, FieldError> {
     const NAME: &str = "allowedContractTypeIds";
     let list = match obj.get(NAME) {
         None | Some(Value::Null) if digital_identity_only => return Ok(Vec::new()),
         None | Some(Value::Null) => {
-            return Err(err(
-                NAME,
-                "allowedContractTypeIds is required: a list of contract type ids, e.g. [414].",
-            ))
+            return Err(err(NAME, "allowedContractTypeIds is required: a list of contract type ids, e.g. [414]."))
         }
         Some(Value::Array(list)) => list,
-        Some(_) => {
-            return Err(err(
-                NAME,
-                "allowedContractTypeIds must be a list of contract type ids, e.g. [414].",
-            ))
-        }
+        Some(_) => return Err(err(NAME, "allowedContractTypeIds must be a list of contract type ids, e.g. [414].")),
     };
     if list.is_empty() && !digital_identity_only {
-        return Err(err(NAME, "allowedContractTypeIds needs at least one contract type id (or set digitalIdentityOnly)."));
-    }
-    if list.len() > MAX_CONTRACT_TYPE_IDS {
         return Err(err(
             NAME,
-            format!("allowedContractTypeIds has at most {MAX_CONTRACT_TYPE_IDS} entries."),
+            "allowedContractTypeIds needs at least one contract type id (or set digitalIdentityOnly).",
         ));
+    }
+    if list.len() > MAX_CONTRACT_TYPE_IDS {
+        return Err(err(NAME, format!("allowedContractTypeIds has at most {MAX_CONTRACT_TYPE_IDS} entries.")));
     }
     let mut ids = Vec::with_capacity(list.len());
     for (i, item) in list.iter().enumerate() {
-        let id = item
-            .as_u64()
-            .filter(|id| (1..=MAX_CONTRACT_TYPE_ID).contains(id))
-            .ok_or_else(|| {
-                err(
-                    format!("{NAME}[{i}]"),
-                    format!(
-                        "Contract type ids are whole numbers from 1 to {MAX_CONTRACT_TYPE_ID}."
-                    ),
-                )
-            })?;
+        let id = item.as_u64().filter(|id| (1..=MAX_CONTRACT_TYPE_ID).contains(id)).ok_or_else(|| {
+            err(
+                format!("{NAME}[{i}]"),
+                format!("Contract type ids are whole numbers from 1 to {MAX_CONTRACT_TYPE_ID}."),
+            )
+        })?;
         // Cannot fail: checked against i32::MAX above.
         let id = u32::try_from(id).unwrap_or(u32::MAX);
         if !ids.contains(&id) {
@@ -185,19 +153,14 @@ fn contract_ids(
     Ok(ids)
 }
 
-fn prefill(
-    obj: &Map<String, Value>,
-    allowed: &[u32],
-) -> Result<Option<RequestFieldsValues>, FieldError> {
+fn prefill(obj: &Map<String, Value>, allowed: &[u32]) -> Result<Option<RequestFieldsValues>, FieldError> {
     let map = match obj.get("prefill") {
         None | Some(Value::Null) => return Ok(None),
         Some(Value::Object(map)) => map,
-        Some(_) => {
-            return Err(err(
-                "prefill",
-                "prefill must be an object keyed by contract type id, then field key: {\"414\": {\"fullName\": \"...\"}}.",
-            ))
-        }
+        Some(_) => return Err(err(
+            "prefill",
+            "prefill must be an object keyed by contract type id, then field key: {\"414\": {\"fullName\": \"...\"}}.",
+        )),
     };
     if map.is_empty() {
         // Nothing to pre-fill: a plain auth session.
@@ -207,53 +170,32 @@ fn prefill(
     for (key, fields) in map {
         let path = format!("prefill.{}", shown(key));
         let id = parse_contract_key(key).ok_or_else(|| {
-            err(
-                path.clone(),
-                "prefill is keyed by contract type id: a whole number such as \"414\".",
-            )
+            err(path.clone(), "prefill is keyed by contract type id: a whole number such as \"414\".")
         })?;
         if !allowed.contains(&id) {
-            return Err(err(
-                path,
-                format!("Contract type {id} is not in allowedContractTypeIds."),
-            ));
+            return Err(err(path, format!("Contract type {id} is not in allowedContractTypeIds.")));
         }
         let Value::Object(fields) = fields else {
-            return Err(err(
-                path,
-                "Each contract's prefill must be an object of field key to text value.",
-            ));
+            return Err(err(path, "Each contract's prefill must be an object of field key to text value."));
         };
         if fields.is_empty() {
             return Err(err(path, "Give at least one field to pre-fill."));
         }
         if fields.len() > MAX_PREFILL_FIELDS {
-            return Err(err(
-                path,
-                format!("At most {MAX_PREFILL_FIELDS} fields per contract type."),
-            ));
+            return Err(err(path, format!("At most {MAX_PREFILL_FIELDS} fields per contract type.")));
         }
         let mut values = BTreeMap::new();
         for (field_key, value) in fields {
             let field_path = format!("{path}.{}", shown(field_key));
             let chars = field_key.chars().count();
             if chars == 0 || chars > MAX_FIELD_KEY_CHARS {
-                return Err(err(
-                    field_path,
-                    format!("Field keys are 1 to {MAX_FIELD_KEY_CHARS} characters."),
-                ));
+                return Err(err(field_path, format!("Field keys are 1 to {MAX_FIELD_KEY_CHARS} characters.")));
             }
             if field_key.chars().any(char::is_control) || field_key.trim() != field_key {
-                return Err(err(
-                    field_path,
-                    "Field keys have no control characters and no surrounding spaces.",
-                ));
+                return Err(err(field_path, "Field keys have no control characters and no surrounding spaces."));
             }
             let Value::String(text) = value else {
-                return Err(err(
-                    field_path,
-                    "Pre-filled values are strings, e.g. \"5000\".",
-                ));
+                return Err(err(field_path, "Pre-filled values are strings, e.g. \"5000\"."));
             };
             if text.chars().count() > MAX_FIELD_VALUE_CHARS {
                 return Err(err(
@@ -261,14 +203,8 @@ fn prefill(
                     format!("Pre-filled values are at most {MAX_FIELD_VALUE_CHARS} characters."),
                 ));
             }
-            if text
-                .chars()
-                .any(|c| c.is_control() && c != '\n' && c != '\t')
-            {
-                return Err(err(
-                    field_path,
-                    "Pre-filled values have no control characters.",
-                ));
+            if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+                return Err(err(field_path, "Pre-filled values have no control characters."));
             }
             values.insert(field_key.clone(), text.clone());
         }
@@ -279,17 +215,10 @@ fn prefill(
 
 /// `"414"` → 414; no sign, no leading zero, within .NET `int`.
 fn parse_contract_key(key: &str) -> Option<u32> {
-    if key.is_empty()
-        || key.len() > 10
-        || key.starts_with('0')
-        || !key.bytes().all(|b| b.is_ascii_digit())
-    {
+    if key.is_empty() || key.len() > 10 || key.starts_with('0') || !key.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    key.parse::<u64>()
-        .ok()
-        .filter(|id| (1..=MAX_CONTRACT_TYPE_ID).contains(id))
-        .and_then(|id| u32::try_from(id).ok())
+    key.parse::<u64>().ok().filter(|id| (1..=MAX_CONTRACT_TYPE_ID).contains(id)).and_then(|id| u32::try_from(id).ok())
 }
 
 #[cfg(test)]
@@ -305,26 +234,17 @@ mod tests {
         for ok in ["+201234567890", "+1234567", "+123456789012345"] {
             assert!(is_e164(ok), "{ok}");
         }
-        for bad in [
-            "201234567890",
-            "+0123456789",
-            "+123456",
-            "+1234567890123456",
-            "+20 123 456",
-            "+20-1234567",
-            "",
-            "+",
-        ] {
+        for bad in
+            ["201234567890", "+0123456789", "+123456", "+1234567890123456", "+20 123 456", "+20-1234567", "", "+"]
+        {
             assert!(!is_e164(bad), "{bad}");
         }
     }
 
     #[test]
     fn accepts_minimal_and_full_bodies() {
-        let r = parse_session_request(
-            br#"{"phoneNumber":"+201234567890","allowedContractTypeIds":[414,414,7]}"#,
-        )
-        .unwrap();
+        let r =
+            parse_session_request(br#"{"phoneNumber":"+201234567890","allowedContractTypeIds":[414,414,7]}"#).unwrap();
         assert_eq!(r.permissions.allowed_contract_type_ids, vec![414, 7]);
         assert!(!r.permissions.minimal_signature_flow && !r.permissions.digital_identity_only);
         assert_eq!(r.prefill, None);
@@ -337,14 +257,10 @@ mod tests {
         assert!(r.permissions.minimal_signature_flow);
         assert_eq!(r.prefill.unwrap()[&414]["monthlyIncome"], "5000");
 
-        let r =
-            parse_session_request(br#"{"phoneNumber":"+201234567890","digitalIdentityOnly":true}"#)
-                .unwrap();
+        let r = parse_session_request(br#"{"phoneNumber":"+201234567890","digitalIdentityOnly":true}"#).unwrap();
         assert!(r.permissions.allowed_contract_type_ids.is_empty());
-        let r = parse_session_request(
-            br#"{"phoneNumber":"+201234567890","allowedContractTypeIds":[1],"prefill":{}}"#,
-        )
-        .unwrap();
+        let r = parse_session_request(br#"{"phoneNumber":"+201234567890","allowedContractTypeIds":[1],"prefill":{}}"#)
+            .unwrap();
         assert_eq!(r.prefill, None);
     }
 
@@ -353,18 +269,9 @@ mod tests {
         assert_eq!(field_of("nope"), "body");
         assert_eq!(field_of("[]"), "body");
         assert_eq!(field_of(r#"{"allowedContractTypeIds":[1]}"#), "phoneNumber");
-        assert_eq!(
-            field_of(r#"{"phoneNumber":201234567890,"allowedContractTypeIds":[1]}"#),
-            "phoneNumber"
-        );
-        assert_eq!(
-            field_of(r#"{"phoneNumber":"0123","allowedContractTypeIds":[1]}"#),
-            "phoneNumber"
-        );
-        assert_eq!(
-            field_of(r#"{"phoneNumber":"+201234567890"}"#),
-            "allowedContractTypeIds"
-        );
+        assert_eq!(field_of(r#"{"phoneNumber":201234567890,"allowedContractTypeIds":[1]}"#), "phoneNumber");
+        assert_eq!(field_of(r#"{"phoneNumber":"0123","allowedContractTypeIds":[1]}"#), "phoneNumber");
+        assert_eq!(field_of(r#"{"phoneNumber":"+201234567890"}"#), "allowedContractTypeIds");
         assert_eq!(
             field_of(r#"{"phoneNumber":"+201234567890","allowedContractTypeIds":[]}"#),
             "allowedContractTypeIds"
@@ -391,64 +298,40 @@ mod tests {
         );
         let many: Vec<String> = (1..=51).map(|i| i.to_string()).collect();
         assert_eq!(
-            field_of(&format!(
-                r#"{{"phoneNumber":"+201234567890","allowedContractTypeIds":[{}]}}"#,
-                many.join(",")
-            )),
+            field_of(&format!(r#"{{"phoneNumber":"+201234567890","allowedContractTypeIds":[{}]}}"#, many.join(","))),
             "allowedContractTypeIds"
         );
         assert_eq!(
-            field_of(
-                r#"{"phoneNumber":"+201234567890","allowedContractTypeIds":[1],"minimalSignatureFlow":"yes"}"#
-            ),
+            field_of(r#"{"phoneNumber":"+201234567890","allowedContractTypeIds":[1],"minimalSignatureFlow":"yes"}"#),
             "minimalSignatureFlow"
         );
         assert_eq!(
-            field_of(
-                r#"{"phoneNumber":"+201234567890","allowedContractTypeIds":[1],"digitalIdentityOnly":1}"#
-            ),
+            field_of(r#"{"phoneNumber":"+201234567890","allowedContractTypeIds":[1],"digitalIdentityOnly":1}"#),
             "digitalIdentityOnly"
         );
         assert_eq!(
-            field_of(
-                r#"{"phoneNumber":"+201234567890","allowedContractTypeIds":[1],"DigitalIdentityOnly":true}"#
-            ),
+            field_of(r#"{"phoneNumber":"+201234567890","allowedContractTypeIds":[1],"DigitalIdentityOnly":true}"#),
             "DigitalIdentityOnly"
         );
+        assert_eq!(field_of(r#"{"phoneNumber":"+201234567890","allowedContractTypeIds":[1],"prefill":[]}"#), "prefill");
         assert_eq!(
-            field_of(
-                r#"{"phoneNumber":"+201234567890","allowedContractTypeIds":[1],"prefill":[]}"#
-            ),
-            "prefill"
-        );
-        assert_eq!(
-            field_of(
-                r#"{"phoneNumber":"+201234567890","allowedContractTypeIds":[1],"prefill":{"x":{"a":"b"}}}"#
-            ),
+            field_of(r#"{"phoneNumber":"+201234567890","allowedContractTypeIds":[1],"prefill":{"x":{"a":"b"}}}"#),
             "prefill.x"
         );
         assert_eq!(
-            field_of(
-                r#"{"phoneNumber":"+201234567890","allowedContractTypeIds":[1],"prefill":{"2":{"a":"b"}}}"#
-            ),
+            field_of(r#"{"phoneNumber":"+201234567890","allowedContractTypeIds":[1],"prefill":{"2":{"a":"b"}}}"#),
             "prefill.2"
         );
         assert_eq!(
-            field_of(
-                r#"{"phoneNumber":"+201234567890","allowedContractTypeIds":[1],"prefill":{"1":{}}}"#
-            ),
+            field_of(r#"{"phoneNumber":"+201234567890","allowedContractTypeIds":[1],"prefill":{"1":{}}}"#),
             "prefill.1"
         );
         assert_eq!(
-            field_of(
-                r#"{"phoneNumber":"+201234567890","allowedContractTypeIds":[1],"prefill":{"1":{"a":5}}}"#
-            ),
+            field_of(r#"{"phoneNumber":"+201234567890","allowedContractTypeIds":[1],"prefill":{"1":{"a":5}}}"#),
             "prefill.1.a"
         );
         assert_eq!(
-            field_of(
-                r#"{"phoneNumber":"+201234567890","allowedContractTypeIds":[1],"prefill":{"1":{"":"x"}}}"#
-            ),
+            field_of(r#"{"phoneNumber":"+201234567890","allowedContractTypeIds":[1],"prefill":{"1":{"":"x"}}}"#),
             "prefill.1."
         );
         let long = "x".repeat(MAX_FIELD_VALUE_CHARS + 1);

@@ -222,32 +222,19 @@ impl VlensClientBuilder {
             .user_agent(concat!("vlens-server/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| VlensError::Config(format!("HTTP client: {e}")))?;
-        Ok(VlensClient {
-            http,
-            api_url,
-            api_key: self.api_key,
-        })
+        Ok(VlensClient { http, api_url, api_key: self.api_key })
     }
 }
 
 /// Checks an `http(s)` base URL without credentials, query or fragment and returns it
 /// without a trailing `/`.
 pub fn normalize_base_url(raw: &str) -> Result<String, VlensError> {
-    let url = reqwest::Url::parse(raw.trim())
-        .map_err(|e| VlensError::Config(format!("{raw:?} is not a URL: {e}")))?;
+    let url = reqwest::Url::parse(raw.trim()).map_err(|e| VlensError::Config(format!("{raw:?} is not a URL: {e}")))?;
     if url.scheme() != "http" && url.scheme() != "https" {
-        return Err(VlensError::Config(format!(
-            "{raw:?} must be an http(s) URL"
-        )));
+        return Err(VlensError::Config(format!("{raw:?} must be an http(s) URL")));
     }
-    if !url.username().is_empty()
-        || url.password().is_some()
-        || url.query().is_some()
-        || url.fragment().is_some()
-    {
-        return Err(VlensError::Config(format!(
-            "{raw:?} must not carry credentials, a query or a fragment"
-        )));
+    if !url.username().is_empty() || url.password().is_some() || url.query().is_some() || url.fragment().is_some() {
+        return Err(VlensError::Config(format!("{raw:?} must not carry credentials, a query or a fragment")));
     }
     if url.host_str().is_none() {
         return Err(VlensError::Config(format!("{raw:?} has no host")));
@@ -265,10 +252,7 @@ pub struct VlensClient {
 
 impl fmt::Debug for VlensClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("VlensClient")
-            .field("api_url", &self.api_url)
-            .field("api_key", &self.api_key)
-            .finish()
+        f.debug_struct("VlensClient").field("api_url", &self.api_url).field("api_key", &self.api_key).finish()
     }
 }
 
@@ -293,14 +277,8 @@ impl VlensClient {
     }
 
     /// `CreateAuthSession` (header `ApiKey`). Returns the session token from `data`.
-    pub async fn create_auth_session(
-        &self,
-        request: &CreateAuthSessionRequest,
-    ) -> Result<String, VlensError> {
-        let req = self
-            .http
-            .post(format!("{}{}", self.api_url, CREATE_AUTH_SESSION_PATH))
-            .json(request);
+    pub async fn create_auth_session(&self, request: &CreateAuthSessionRequest) -> Result<String, VlensError> {
+        let req = self.http.post(format!("{}{}", self.api_url, CREATE_AUTH_SESSION_PATH)).json(request);
         self.send(req).await
     }
 
@@ -343,8 +321,8 @@ impl VlensClient {
 
 /// Reads the token from a `{ "data": "<token>" }` answer.
 pub fn parse_token_response(body: &[u8]) -> Result<String, VlensError> {
-    let parsed: SessionTokenResponse = serde_json::from_slice(body)
-        .map_err(|_| VlensError::InvalidResponse("the body is not the documented JSON"))?;
+    let parsed: SessionTokenResponse =
+        serde_json::from_slice(body).map_err(|_| VlensError::InvalidResponse("the body is not the documented JSON"))?;
     match parsed.data {
         Some(token) if !token.trim().is_empty() => Ok(token.trim().to_string()),
         _ => Err(VlensError::InvalidResponse("no token in `data`")),
@@ -375,22 +353,9 @@ mod tests {
 
     #[test]
     fn base_url_checks() {
-        assert_eq!(
-            normalize_base_url("http://localhost:8081").unwrap(),
-            "http://localhost:8081"
-        );
-        assert_eq!(
-            normalize_base_url("https://x.example/vlens/").unwrap(),
-            "https://x.example/vlens"
-        );
-        for bad in [
-            "",
-            "ftp://x",
-            "https://u:p@x",
-            "https://x/?q=1",
-            "https://x/#f",
-            "not a url",
-        ] {
+        assert_eq!(normalize_base_url("http://localhost:8081").unwrap(), "http://localhost:8081");
+        assert_eq!(normalize_base_url("https://x.example/vlens/").unwrap(), "https://x.example/vlens");
+        for bad in ["", "ftp://x", "https://u:p@x", "https://x/?q=1", "https://x/#f", "not a url"] {
             assert!(normalize_base_url(bad).is_err(), "{bad}");
         }
     }
@@ -398,10 +363,7 @@ mod tests {
     #[test]
     fn token_response() {
         assert_eq!(parse_token_response(br#"{"data":"tok"}"#).unwrap(), "tok");
-        assert_eq!(
-            parse_token_response(br#"{"data":"tok","isSuccess":true,"errors":[]}"#).unwrap(),
-            "tok"
-        );
+        assert_eq!(parse_token_response(br#"{"data":"tok","isSuccess":true,"errors":[]}"#).unwrap(), "tok");
         assert!(parse_token_response(br#"{"data":""}"#).is_err());
         assert!(parse_token_response(br#"{"data":null}"#).is_err());
         assert!(parse_token_response(br#"{"data":5}"#).is_err());

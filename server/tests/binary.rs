@@ -70,47 +70,23 @@ async fn start(name: &str, env: &[(&str, &str)]) -> Server {
 }
 
 fn url_after<'a>(line: &'a str, prefix: &str) -> &'a str {
-    line.strip_prefix(prefix)
-        .unwrap()
-        .split(' ')
-        .next()
-        .unwrap()
+    line.strip_prefix(prefix).unwrap().split(' ').next().unwrap()
 }
 
 #[tokio::test]
 async fn mock_mode_prints_two_origins_and_runs_the_flow() {
     let server = start("bin-mock", &[]).await;
     assert_eq!(server.lines.len(), 2, "{:?}", server.lines);
-    assert!(
-        server.lines[0].ends_with(" (no VLENS_API_KEY set: using the local mock)"),
-        "{:?}",
-        server.lines
-    );
+    assert!(server.lines[0].ends_with(" (no VLENS_API_KEY set: using the local mock)"), "{:?}", server.lines);
     let mock = url_after(&server.lines[0], "vlens-server: mock Vlens at ").to_string();
     let demo = url_after(&server.lines[1], "vlens-server: demo at ").to_string();
-    assert!(
-        mock.starts_with("http://localhost:") && !mock.ends_with(":0"),
-        "{mock}"
-    );
-    assert!(
-        demo.starts_with("http://127.0.0.1:") && demo.ends_with('/') && !demo.ends_with(":0/"),
-        "{demo}"
-    );
+    assert!(mock.starts_with("http://localhost:") && !mock.ends_with(":0"), "{mock}");
+    assert!(demo.starts_with("http://127.0.0.1:") && demo.ends_with('/') && !demo.ends_with(":0/"), "{demo}");
 
     let c = http();
-    let config: Value = c
-        .get(format!("{demo}api/vlens/config"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let config: Value = c.get(format!("{demo}api/vlens/config")).send().await.unwrap().json().await.unwrap();
     assert_eq!(config, json!({ "baseUrl": mock, "mock": true }));
-    assert_eq!(
-        c.get(&demo).send().await.unwrap().text().await.unwrap(),
-        "<h1>demo</h1>"
-    );
+    assert_eq!(c.get(&demo).send().await.unwrap().text().await.unwrap(), "<h1>demo</h1>");
 
     // The host creates sessions with the generated credentials, invitations included,
     // and the mock app (reached as localhost) accepts them.
@@ -120,15 +96,8 @@ async fn mock_mode_prints_two_origins_and_runs_the_flow() {
     ] {
         let (status, text) = post_json(&format!("{demo}api/vlens/session"), body).await;
         assert_eq!(status, 200, "{text}");
-        let token = serde_json::from_str::<Value>(&text).unwrap()["token"]
-            .as_str()
-            .unwrap()
-            .to_string();
-        let page = c
-            .get(format!("{mock}/session?token={token}"))
-            .send()
-            .await
-            .unwrap();
+        let token = serde_json::from_str::<Value>(&text).unwrap()["token"].as_str().unwrap().to_string();
+        let page = c.get(format!("{mock}/session?token={token}")).send().await.unwrap();
         assert_eq!(page.status(), 200);
     }
     // Guessing the generated credentials fails.
@@ -144,10 +113,7 @@ async fn mock_mode_prints_two_origins_and_runs_the_flow() {
 
     let logs = server.stderr();
     assert!(logs.contains("POST /api/vlens/session -> 200"), "{logs}");
-    assert!(
-        !logs.contains("mock-api-key-") && !logs.contains("mock-admin-"),
-        "{logs}"
-    );
+    assert!(!logs.contains("mock-api-key-") && !logs.contains("mock-admin-"), "{logs}");
 }
 
 #[tokio::test]
@@ -155,18 +121,12 @@ async fn real_mode_uses_the_configured_vlens_and_never_prints_the_secrets() {
     let (api, rec) = spawn_recorder(200, r#"{"data":"real-token"}"#, Duration::ZERO).await;
     let server = start(
         "bin-real",
-        &[
-            ("VLENS_API_KEY", API_KEY),
-            ("VLENS_API_URL", &api),
-            ("VLENS_APP_URL", "https://app.example.test/"),
-        ],
+        &[("VLENS_API_KEY", API_KEY), ("VLENS_API_URL", &api), ("VLENS_APP_URL", "https://app.example.test/")],
     )
     .await;
     assert_eq!(server.lines.len(), 2, "{:?}", server.lines);
     assert!(
-        server.lines[0].starts_with(&format!(
-            "vlens-server: real Vlens: API {api}, app https://app.example.test "
-        )),
+        server.lines[0].starts_with(&format!("vlens-server: real Vlens: API {api}, app https://app.example.test ")),
         "{:?}",
         server.lines
     );
@@ -174,18 +134,8 @@ async fn real_mode_uses_the_configured_vlens_and_never_prints_the_secrets() {
     let demo = url_after(&server.lines[1], "vlens-server: demo at ").to_string();
 
     let c = http();
-    let config: Value = c
-        .get(format!("{demo}api/vlens/config"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(
-        config,
-        json!({ "baseUrl": "https://app.example.test", "mock": false })
-    );
+    let config: Value = c.get(format!("{demo}api/vlens/config")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(config, json!({ "baseUrl": "https://app.example.test", "mock": false }));
 
     let (status, text) = post_json(
         &format!("{demo}api/vlens/session"),
@@ -210,11 +160,7 @@ async fn real_mode_uses_the_configured_vlens_and_never_prints_the_secrets() {
 
 #[tokio::test]
 async fn bad_configuration_exits_with_a_message() {
-    let out = Command::new(env!("CARGO_BIN_EXE_vlens-server"))
-        .env_clear()
-        .env("PORT", "http")
-        .output()
-        .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_vlens-server")).env_clear().env("PORT", "http").output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("PORT"));
 }

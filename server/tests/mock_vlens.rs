@@ -90,11 +90,7 @@ async fn create_auth_session_rejects_malformed_bodies() {
         assert!(v["errors"].is_object(), "{v}");
     }
     let (status, v) = call(&url, &[JSON, key], bad[8]).await;
-    assert_eq!(
-        (status, v["errors"]["phoneNumber"].is_array()),
-        (400, true),
-        "{v}"
-    );
+    assert_eq!((status, v["errors"]["phoneNumber"].is_array()), (400, true), "{v}");
 
     // KYC only may come without contract types.
     let kyc_only = r#"{"phoneNumber":"+201234567890","sessionPermissions":{"allowedContractTypeIds":[],"minimalSignatureFlow":false,"DigitalIdentityOnly":true}}"#;
@@ -110,39 +106,15 @@ async fn create_invitation_checks_both_credentials() {
 
     let (status, _) = call(&url, &[JSON, key], INVITE_BODY).await;
     assert_eq!(status, 401, "no admin token");
-    let (status, _) = call(
-        &url,
-        &[JSON, ("Authorization", bearer.as_str())],
-        INVITE_BODY,
-    )
-    .await;
+    let (status, _) = call(&url, &[JSON, ("Authorization", bearer.as_str())], INVITE_BODY).await;
     assert_eq!(status, 401, "no ApiKey");
     let wrong = format!("Bearer {WRONG_KEY}");
-    let (status, _) = call(
-        &url,
-        &[JSON, key, ("Authorization", wrong.as_str())],
-        INVITE_BODY,
-    )
-    .await;
+    let (status, _) = call(&url, &[JSON, key, ("Authorization", wrong.as_str())], INVITE_BODY).await;
     assert_eq!(status, 401, "wrong admin token");
     let basic = format!("Basic {ADMIN_TOKEN}");
-    let (status, _) = call(
-        &url,
-        &[JSON, key, ("Authorization", basic.as_str())],
-        INVITE_BODY,
-    )
-    .await;
+    let (status, _) = call(&url, &[JSON, key, ("Authorization", basic.as_str())], INVITE_BODY).await;
     assert_eq!(status, 401, "not a bearer token");
-    let (status, _) = call(
-        &url,
-        &[
-            JSON,
-            ("ApiKey", WRONG_KEY),
-            ("Authorization", bearer.as_str()),
-        ],
-        INVITE_BODY,
-    )
-    .await;
+    let (status, _) = call(&url, &[JSON, ("ApiKey", WRONG_KEY), ("Authorization", bearer.as_str())], INVITE_BODY).await;
     assert_eq!(status, 401, "wrong ApiKey");
 
     let auth = ("Authorization", bearer.as_str());
@@ -159,14 +131,7 @@ async fn create_invitation_checks_both_credentials() {
     }
 
     // The app shows the pre-filled values.
-    let html = http()
-        .get(format!("{mock}/session?token={token}"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = http().get(format!("{mock}/session?token={token}")).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("\"monthlyIncome\":\"5000\""));
 }
 
@@ -176,11 +141,7 @@ async fn tokens_expire_after_the_ttl() {
     let token = new_token(&mock, AUTH_BODY).await;
     let c = http();
 
-    let res = c
-        .get(format!("{mock}/session?token={token}"))
-        .send()
-        .await
-        .unwrap();
+    let res = c.get(format!("{mock}/session?token={token}")).send().await.unwrap();
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["cache-control"], "no-store");
     let html = res.text().await.unwrap();
@@ -204,35 +165,22 @@ async fn tokens_expire_after_the_ttl() {
 
     tokio::time::sleep(Duration::from_millis(500)).await;
 
-    let res = c
-        .get(format!("{mock}/session?token={token}"))
-        .send()
-        .await
-        .unwrap();
+    let res = c.get(format!("{mock}/session?token={token}")).send().await.unwrap();
     assert_eq!(res.status(), 410);
     let html = res.text().await.unwrap();
     assert!(html.contains("Session expired"), "a visible error: {html}");
     assert!(html.contains("\"code\":\"TOKEN_EXPIRED\""), "{html}");
-    let (status, v) = call(
-        &format!("{mock}/session/api/step"),
-        &[JSON],
-        &json!({ "token": token, "step": "kyc" }).to_string(),
-    )
-    .await;
+    let (status, v) =
+        call(&format!("{mock}/session/api/step"), &[JSON], &json!({ "token": token, "step": "kyc" }).to_string()).await;
     assert_eq!((status, v["code"].as_str()), (401, Some("TOKEN_EXPIRED")));
 
-    for url in [
-        format!("{mock}/session?token=unknown"),
-        format!("{mock}/session"),
-        format!("{mock}/session?token=%ff%fe&x"),
-    ] {
+    for url in
+        [format!("{mock}/session?token=unknown"), format!("{mock}/session"), format!("{mock}/session?token=%ff%fe&x")]
+    {
         let res = c.get(&url).send().await.unwrap();
         assert_eq!(res.status(), 404, "{url}");
         let html = res.text().await.unwrap();
-        assert!(
-            html.contains("Session not found") && html.contains("\"code\":\"TOKEN_UNKNOWN\""),
-            "{html}"
-        );
+        assert!(html.contains("Session not found") && html.contains("\"code\":\"TOKEN_UNKNOWN\""), "{html}");
     }
 }
 
@@ -242,121 +190,49 @@ async fn the_app_api_follows_the_flow_and_carries_a_session_over_a_new_token() {
     let step = format!("{mock}/session/api/step");
     let first = new_token(&mock, AUTH_BODY).await;
 
-    let (status, v) = call(
-        &step,
-        &[JSON],
-        &json!({ "token": first, "step": "registration" }).to_string(),
-    )
-    .await;
+    let (status, v) = call(&step, &[JSON], &json!({ "token": first, "step": "registration" }).to_string()).await;
     assert_eq!(status, 200, "{v}");
-    let (status, _) = call(
-        &step,
-        &[JSON],
-        &json!({ "token": first, "step": "signing" }).to_string(),
-    )
-    .await;
+    let (status, _) = call(&step, &[JSON], &json!({ "token": first, "step": "signing" }).to_string()).await;
     assert_eq!(status, 400);
-    let (status, _) = call(
-        &step,
-        &[("Content-Type", "text/plain")],
-        &json!({ "token": first }).to_string(),
-    )
-    .await;
+    let (status, _) = call(&step, &[("Content-Type", "text/plain")], &json!({ "token": first }).to_string()).await;
     assert_eq!(status, 400);
 
     // The demo link expires the token at once.
-    let (status, _) = call(
-        &format!("{mock}/session/api/expire"),
-        &[JSON],
-        &json!({ "token": first }).to_string(),
-    )
-    .await;
+    let (status, _) =
+        call(&format!("{mock}/session/api/expire"), &[JSON], &json!({ "token": first }).to_string()).await;
     assert_eq!(status, 200);
-    assert_eq!(
-        state.check_token(&first),
-        Err(vlens_server::mock::TokenProblem::Expired)
-    );
-    let (status, v) = call(
-        &step,
-        &[JSON],
-        &json!({ "token": first, "step": "kyc" }).to_string(),
-    )
-    .await;
+    assert_eq!(state.check_token(&first), Err(vlens_server::mock::TokenProblem::Expired));
+    let (status, v) = call(&step, &[JSON], &json!({ "token": first, "step": "kyc" }).to_string()).await;
     assert_eq!((status, v["code"].as_str()), (401, Some("TOKEN_EXPIRED")));
 
     // The host supplies a new token; the app verifies it and keeps its session.
-    let html = http()
-        .get(format!(
-            "{mock}/session?token={}",
-            new_token(&mock, AUTH_BODY).await
-        ))
-        .send()
-        .await
-        .unwrap();
+    let html = http().get(format!("{mock}/session?token={}", new_token(&mock, AUTH_BODY).await)).send().await.unwrap();
     assert_eq!(html.status(), 200);
     let second = new_token(&mock, AUTH_BODY).await;
     let verify = format!("{mock}/session/api/verify");
-    let (status, v) = call(
-        &verify,
-        &[JSON],
-        &json!({ "token": "nope", "previousToken": first }).to_string(),
-    )
-    .await;
+    let (status, v) = call(&verify, &[JSON], &json!({ "token": "nope", "previousToken": first }).to_string()).await;
     assert_eq!((status, v["code"].as_str()), (401, Some("TOKEN_UNKNOWN")));
-    let (status, v) = call(
-        &verify,
-        &[JSON],
-        &json!({ "token": second, "previousToken": first }).to_string(),
-    )
-    .await;
+    let (status, v) = call(&verify, &[JSON], &json!({ "token": second, "previousToken": first }).to_string()).await;
     assert_eq!(status, 200, "{v}");
     let session_id = v["sessionId"].as_str().unwrap().to_string();
     assert!(v["expiresInMs"].as_u64().unwrap() > 0);
 
-    let (status, _) = call(
-        &step,
-        &[JSON],
-        &json!({ "token": second, "step": "kyc" }).to_string(),
-    )
-    .await;
+    let (status, _) = call(&step, &[JSON], &json!({ "token": second, "step": "kyc" }).to_string()).await;
     assert_eq!(status, 200);
-    let (status, _) = call(
-        &step,
-        &[JSON],
-        &json!({ "token": second, "step": "contract" }).to_string(),
-    )
-    .await;
+    let (status, _) = call(&step, &[JSON], &json!({ "token": second, "step": "contract" }).to_string()).await;
     assert_eq!(status, 200);
-    let (status, v) = call(
-        &step,
-        &[JSON],
-        &json!({ "token": second, "step": "done" }).to_string(),
-    )
-    .await;
+    let (status, v) = call(&step, &[JSON], &json!({ "token": second, "step": "done" }).to_string()).await;
     assert_eq!(status, 200, "{v}");
     assert_eq!(
         v["result"],
         json!({ "sessionId": session_id, "contractTypeIds": [414], "phoneNumber": "+201234567890" })
     );
-    let (status, v) = call(
-        &step,
-        &[JSON],
-        &json!({ "token": second, "step": "done" }).to_string(),
-    )
-    .await;
-    assert_eq!(
-        (status, v["code"].as_str()),
-        (409, Some("SESSION_COMPLETED"))
-    );
+    let (status, v) = call(&step, &[JSON], &json!({ "token": second, "step": "done" }).to_string()).await;
+    assert_eq!((status, v["code"].as_str()), (409, Some("SESSION_COMPLETED")));
 
     // A token for someone else does not continue this session.
     let other = new_token(&mock, &AUTH_BODY.replace("+201234567890", "+201111111111")).await;
-    let (status, v) = call(
-        &verify,
-        &[JSON],
-        &json!({ "token": other, "previousToken": second }).to_string(),
-    )
-    .await;
+    let (status, v) = call(&verify, &[JSON], &json!({ "token": other, "previousToken": second }).to_string()).await;
     assert_eq!((status, v["code"].as_str()), (409, Some("TOKEN_MISMATCH")));
 }
 
@@ -366,18 +242,8 @@ async fn kyc_only_sessions_sign_nothing() {
     let body = r#"{"phoneNumber":"+201234567890","sessionPermissions":{"allowedContractTypeIds":[414],"minimalSignatureFlow":false,"DigitalIdentityOnly":true}}"#;
     let token = new_token(&mock, body).await;
     let step = format!("{mock}/session/api/step");
-    call(
-        &step,
-        &[JSON],
-        &json!({ "token": token, "step": "kyc" }).to_string(),
-    )
-    .await;
-    let (_, v) = call(
-        &step,
-        &[JSON],
-        &json!({ "token": token, "step": "done" }).to_string(),
-    )
-    .await;
+    call(&step, &[JSON], &json!({ "token": token, "step": "kyc" }).to_string()).await;
+    let (_, v) = call(&step, &[JSON], &json!({ "token": token, "step": "done" }).to_string()).await;
     assert_eq!(v["result"]["contractTypeIds"], json!([]));
 }
 
@@ -386,42 +252,24 @@ async fn the_app_page_is_safe_and_self_contained() {
     let (mock, _, _) = spawn_mock(TTL).await;
     let (status, v) = call(
         &format!("{mock}{INVITE}"),
-        &[
-            JSON,
-            ("ApiKey", API_KEY),
-            ("Authorization", &format!("Bearer {ADMIN_TOKEN}")),
-        ],
+        &[JSON, ("ApiKey", API_KEY), ("Authorization", &format!("Bearer {ADMIN_TOKEN}"))],
         &INVITE_BODY.replace("Ahmed Mohamed", "</script><script>alert(1)</script>"),
     )
     .await;
     assert_eq!(status, 200);
     let token = v["data"].as_str().unwrap();
-    let res = http()
-        .get(format!("{mock}/session?token={token}"))
-        .send()
-        .await
-        .unwrap();
-    let csp = res.headers()["content-security-policy"]
-        .to_str()
-        .unwrap()
-        .to_string();
+    let res = http().get(format!("{mock}/session?token={token}")).send().await.unwrap();
+    let csp = res.headers()["content-security-policy"].to_str().unwrap().to_string();
     assert!(csp.contains("script-src 'self'"));
     assert_eq!(res.headers()["referrer-policy"], "no-referrer");
     let html = res.text().await.unwrap();
     assert!(!html.contains("<script>alert"), "{html}");
     assert!(html.contains("\\u003c/script\\u003e"));
-    assert_eq!(
-        html.matches("<script").count(),
-        2,
-        "only the config block and app.js"
-    );
+    assert_eq!(html.matches("<script").count(), 2, "only the config block and app.js");
 
     let c = http();
     let js = c.get(format!("{mock}/assets/app.js")).send().await.unwrap();
-    assert_eq!(
-        js.headers()["content-type"],
-        "text/javascript; charset=utf-8"
-    );
+    assert_eq!(js.headers()["content-type"], "text/javascript; charset=utf-8");
     let js = js.text().await.unwrap();
     for needle in [
         "'token-expired'",
@@ -434,10 +282,6 @@ async fn the_app_page_is_safe_and_self_contained() {
         assert!(js.contains(needle), "{needle}");
     }
     assert!(!js.contains("'*'"), "never posts to '*'");
-    let css = c
-        .get(format!("{mock}/assets/app.css"))
-        .send()
-        .await
-        .unwrap();
+    let css = c.get(format!("{mock}/assets/app.css")).send().await.unwrap();
     assert_eq!(css.status(), 200);
 }

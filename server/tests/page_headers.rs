@@ -18,10 +18,7 @@ const TIMEOUT: Duration = Duration::from_secs(5);
 async fn spawn_with_app_url(app_url: &str, name: &str) -> String {
     let (log, _lines) = capture_logger();
     let state = Arc::new(HostState {
-        client: VlensClient::builder("http://127.0.0.1:9", Secret::new(API_KEY))
-            .timeout(TIMEOUT)
-            .build()
-            .unwrap(),
+        client: VlensClient::builder("http://127.0.0.1:9", Secret::new(API_KEY)).timeout(TIMEOUT).build().unwrap(),
         admin_token: None,
         app_url: app_url.to_string(),
         mock: false,
@@ -33,9 +30,7 @@ async fn spawn_with_app_url(app_url: &str, name: &str) -> String {
 }
 
 fn header(res: &reqwest::Response, name: &str) -> Option<String> {
-    res.headers()
-        .get(name)
-        .map(|v| v.to_str().unwrap().to_string())
+    res.headers().get(name).map(|v| v.to_str().unwrap().to_string())
 }
 
 #[tokio::test]
@@ -55,9 +50,7 @@ async fn html_pages_get_csp_and_permissions_policy_for_the_vlens_origin() {
         );
         assert_eq!(
             header(&res, "permissions-policy").as_deref(),
-            Some(
-                "camera=(self \"http://localhost:8081\"), microphone=(self \"http://localhost:8081\")"
-            ),
+            Some("camera=(self \"http://localhost:8081\"), microphone=(self \"http://localhost:8081\")"),
             "{path}"
         );
     }
@@ -72,16 +65,11 @@ async fn only_the_origin_of_the_app_url_is_named() {
     let url = spawn_with_app_url("https://app.vlenseg.com/some/path/", "headers-real").await;
     let res = http().get(format!("{url}/")).send().await.unwrap();
     let csp = header(&res, "content-security-policy").unwrap();
-    assert!(
-        csp.contains("; frame-src https://app.vlenseg.com;"),
-        "{csp}"
-    );
+    assert!(csp.contains("; frame-src https://app.vlenseg.com;"), "{csp}");
     assert!(!csp.contains("/some/path"), "{csp}");
     assert_eq!(
         header(&res, "permissions-policy").as_deref(),
-        Some(
-            "camera=(self \"https://app.vlenseg.com\"), microphone=(self \"https://app.vlenseg.com\")"
-        )
+        Some("camera=(self \"https://app.vlenseg.com\"), microphone=(self \"https://app.vlenseg.com\")")
     );
 }
 
@@ -106,12 +94,6 @@ fn a_malformed_app_url_grants_nothing_to_any_other_origin() {
     assert_eq!(pp.to_str().unwrap(), "camera=(self), microphone=(self)");
     // An IPv6 loopback app keeps its brackets.
     let [(_, csp), (_, pp)] = page_security_headers("http://[::1]:8081");
-    assert!(csp
-        .to_str()
-        .unwrap()
-        .contains("frame-src http://[::1]:8081;"));
-    assert_eq!(
-        pp.to_str().unwrap(),
-        "camera=(self \"http://[::1]:8081\"), microphone=(self \"http://[::1]:8081\")"
-    );
+    assert!(csp.to_str().unwrap().contains("frame-src http://[::1]:8081;"));
+    assert_eq!(pp.to_str().unwrap(), "camera=(self \"http://[::1]:8081\"), microphone=(self \"http://[::1]:8081\")");
 }

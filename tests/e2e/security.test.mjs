@@ -57,6 +57,19 @@ async function assertOnlyRealStep(p, id, { k, baseline }, { ignore = [] } = {}) 
   assert.deepEqual(p.pageErrors, []);
 }
 
+/** Appends an iframe of `url` to `where` (a page or frame) and waits for its `send` helper. */
+async function addFrame(where, url) {
+  const handle = await where.evaluateHandle((src) => {
+    const f = document.createElement('iframe');
+    f.src = src;
+    document.body.appendChild(f);
+    return f;
+  }, url);
+  const frame = await handle.asElement().contentFrame();
+  await frame.waitForFunction(() => typeof window.send === 'function', null, { timeout: 5000 });
+  return frame;
+}
+
 test('a spoofed message from the host page itself is ignored', async () => {
   const p = await h.open();
   const ctx = await ready(p);
@@ -70,14 +83,7 @@ test('a spoofed message from the host page itself is ignored', async () => {
 test('a spoofed message from an attacker-origin iframe is ignored', async () => {
   const p = await h.open();
   const ctx = await ready(p);
-  const handle = await p.page.evaluateHandle((url) => {
-    const f = document.createElement('iframe');
-    f.src = url;
-    document.body.appendChild(f);
-    return f;
-  }, `${h.attacker}/attacker.html`);
-  const frame = await handle.asElement().contentFrame();
-  await frame.waitForFunction(() => typeof window.send === 'function', null, { timeout: 5000 });
+  const frame = await addFrame(p.page, `${h.attacker}/attacker.html`);
   await frame.evaluate((msgs) => { for (const m of msgs) parent.postMessage(m, '*'); }, spoofs('iframe'));
   await p.waitWin(['iframe-end']);
   assert.ok(await p.evaluate((o) => T.win.some((w) => w.tag === 'iframe' && w.origin === o), h.attacker));
@@ -121,14 +127,7 @@ test("a spoofed message from a sandboxed 'null'-origin iframe is ignored", async
 test('a spoofed message from another frame of the Vlens origin is ignored', async () => {
   const p = await h.open();
   const ctx = await ready(p);
-  const handle = await p.page.evaluateHandle((url) => {
-    const f = document.createElement('iframe');
-    f.src = url;
-    document.body.appendChild(f);
-    return f;
-  }, `${h.app}/other.html`);
-  const frame = await handle.asElement().contentFrame();
-  await frame.waitForFunction(() => typeof window.send === 'function', null, { timeout: 5000 });
+  const frame = await addFrame(p.page, `${h.app}/other.html`);
   await frame.evaluate((msgs) => { for (const m of msgs) parent.postMessage(m, '*'); }, spoofs('sibling'));
   await p.waitWin(['sibling-end']);
   assert.ok(await p.evaluate((o) => T.win.some((w) => w.tag === 'sibling' && w.origin === o), h.app), 'same origin as the widget iframe');
@@ -140,14 +139,7 @@ test("a message from a frame nested inside the widget's iframe (same Vlens origi
   const p = await h.open();
   const ctx = await ready(p);
   const outer = await p.frame('w');
-  const handle = await outer.evaluateHandle(() => {
-    const f = document.createElement('iframe');
-    f.src = '/other.html';
-    document.body.appendChild(f);
-    return f;
-  });
-  const inner = await handle.asElement().contentFrame();
-  await inner.waitForFunction(() => typeof window.send === 'function', null, { timeout: 5000 });
+  const inner = await addFrame(outer, '/other.html');
   await inner.evaluate((msgs) => { for (const m of msgs) top.postMessage(m, '*'); }, spoofs('nested'));
   await p.waitWin(['nested-end']);
   await assertOnlyRealStep(p, 'w', ctx);

@@ -41,18 +41,11 @@ pub async fn spawn(router: Router) -> SocketAddr {
 pub fn capture_logger() -> (Logger, Arc<Mutex<Vec<String>>>) {
     let lines = Arc::new(Mutex::new(Vec::new()));
     let sink = lines.clone();
-    (
-        Arc::new(move |line: &str| sink.lock().unwrap().push(line.to_string())),
-        lines,
-    )
+    (Arc::new(move |line: &str| sink.lock().unwrap().push(line.to_string())), lines)
 }
 
 pub fn mock_config(ttl: Duration) -> MockConfig {
-    MockConfig {
-        api_key: Secret::new(API_KEY),
-        admin_token: Secret::new(ADMIN_TOKEN),
-        token_ttl: ttl,
-    }
+    MockConfig { api_key: Secret::new(API_KEY), admin_token: Secret::new(ADMIN_TOKEN), token_ttl: ttl }
 }
 
 /// The mock on its own port; returns its base URL and state.
@@ -83,10 +76,7 @@ pub async fn spawn_host(
     root: PathBuf,
 ) -> Host {
     let (log, logs) = capture_logger();
-    let client = VlensClient::builder(upstream, Secret::new(api_key))
-        .timeout(timeout)
-        .build()
-        .unwrap();
+    let client = VlensClient::builder(upstream, Secret::new(api_key)).timeout(timeout).build().unwrap();
     let state = Arc::new(HostState {
         client,
         admin_token: admin_token.map(Secret::new),
@@ -96,10 +86,7 @@ pub async fn spawn_host(
         log,
     });
     let addr = spawn(host::router(state)).await;
-    Host {
-        url: format!("http://{addr}"),
-        logs,
-    }
+    Host { url: format!("http://{addr}"), logs }
 }
 
 /// One request as an upstream saw it.
@@ -113,10 +100,7 @@ pub struct Recorded {
 
 impl Recorded {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
     pub fn json(&self) -> serde_json::Value {
@@ -141,26 +125,17 @@ impl Recorder {
 
 async fn record(State(rec): State<Recorder>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
-    let body = axum::body::to_bytes(body, 1 << 20)
-        .await
-        .unwrap_or_default();
+    let body = axum::body::to_bytes(body, 1 << 20).await.unwrap_or_default();
     rec.requests.lock().unwrap().push(Recorded {
         method: parts.method.to_string(),
         path: parts.uri.path().to_string(),
-        headers: parts
-            .headers
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string()))
-            .collect(),
+        headers: parts.headers.iter().map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string())).collect(),
         body: body.to_vec(),
     });
     tokio::time::sleep(rec.delay).await;
     let mut res = Response::new(Body::from(rec.body.clone()));
     *res.status_mut() = rec.status;
-    res.headers_mut().insert(
-        axum::http::header::CONTENT_TYPE,
-        "application/json".parse().unwrap(),
-    );
+    res.headers_mut().insert(axum::http::header::CONTENT_TYPE, "application/json".parse().unwrap());
     res.into_response()
 }
 
@@ -190,21 +165,12 @@ pub fn temp_root(name: &str) -> PathBuf {
 }
 
 pub fn http() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
 }
 
 /// POSTs JSON text; returns status and body text.
 pub async fn post_json(url: &str, body: &str) -> (u16, String) {
-    let res = http()
-        .post(url)
-        .header("Content-Type", "application/json")
-        .body(body.to_string())
-        .send()
-        .await
-        .unwrap();
+    let res = http().post(url).header("Content-Type", "application/json").body(body.to_string()).send().await.unwrap();
     let status = res.status().as_u16();
     (status, res.text().await.unwrap())
 }
