@@ -172,7 +172,11 @@ impl Provider {
                     .dyn_into()
                     .map_err(unreachable)?;
                 if !response.ok() {
-                    return Err(token::status_failure(url, response.status()));
+                    let body = match response.text() {
+                        Ok(text) => JsFuture::from(text).await.unwrap_or(JsValue::UNDEFINED),
+                        Err(_) => JsValue::UNDEFINED,
+                    };
+                    return Err(token::status_failure(url, response.status(), error_reason(&body).as_deref()));
                 }
                 let content_type =
                     response.headers().get("content-type").ok().flatten().unwrap_or_default().to_ascii_lowercase();
@@ -211,6 +215,13 @@ fn read_body(content_type: &str, text: &JsValue) -> Result<String, Failure> {
             token::check(&t).map(|()| t).map_err(Failure::Invalid)
         }
     }
+}
+
+/// The `error` or `message` string of a JSON error body, so the host's developer sees why.
+fn error_reason(body: &JsValue) -> Option<String> {
+    let text = js::short_string(body, 64 * 1024)?.ok()?;
+    let parsed = JSON::parse(&text).ok()?;
+    ["error", "message"].iter().find_map(|key| js::short_string(&js::get(&parsed, key), 1000)?.ok())
 }
 
 /// A short description of a thrown JavaScript value.

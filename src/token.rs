@@ -4,6 +4,8 @@ use crate::error::{ErrorCode, WidgetError};
 
 /// Longest token accepted, in characters.
 pub const MAX_TOKEN_CHARS: usize = 4096;
+/// Longest explanation taken from an endpoint's error body, in characters.
+pub const MAX_REASON_CHARS: usize = 300;
 /// First backoff delay, in milliseconds.
 pub const BACKOFF_BASE_MS: f64 = 250.0;
 /// Longest backoff delay, in milliseconds.
@@ -120,12 +122,18 @@ pub fn is_retryable_status(status: u16) -> bool {
 }
 
 /// The failure an HTTP error status means, with advice for the host's developer.
-pub fn status_failure(url: &str, status: u16) -> Failure {
+///
+/// `reason` is the endpoint's own explanation (`error` or `message` of a JSON body), if any.
+pub fn status_failure(url: &str, status: u16, reason: Option<&str>) -> Failure {
+    let reason = reason.map(|r| r.chars().filter(|c| !c.is_control()).take(MAX_REASON_CHARS).collect::<String>());
     let why = [
         "the token endpoint ",
         url,
         " answered HTTP ",
         &decimal(u32::from(status)),
+        reason.as_deref().map_or("", |_| " ("),
+        reason.as_deref().unwrap_or(""),
+        reason.as_deref().map_or("", |_| ")"),
         if is_retryable_status(status) {
             ": check your server's logs; the request was retried"
         } else if status >= 500 {
@@ -176,10 +184,10 @@ mod tests {
     #[test]
     fn retries_only_transient_statuses() {
         for s in [500, 502, 503, 408, 429] {
-            assert!(status_failure("/api", s).is_retryable(), "{s}");
+            assert!(status_failure("/api", s, None).is_retryable(), "{s}");
         }
         for s in [400, 401, 403, 404, 422, 501, 505] {
-            assert!(!status_failure("/api", s).is_retryable(), "{s}");
+            assert!(!status_failure("/api", s, None).is_retryable(), "{s}");
         }
         assert!(Failure::Timeout.is_retryable());
         assert!(!Failure::Invalid(invalid("x")).is_retryable());
@@ -190,11 +198,11 @@ mod tests {
         let t = Failure::Timeout.into_error(Reason::Initial, 15000);
         assert_eq!((t.code, t.recoverable), (ErrorCode::TokenTimeout, true));
         assert!(t.message.contains("15000 ms"));
-        let f = status_failure("/api/vlens/session", 500).into_error(Reason::Initial, 1);
+        let f = status_failure("/api/vlens/session", 500, None).into_error(Reason::Initial, 1);
         assert_eq!(f.code, ErrorCode::TokenProviderFailed);
         assert!(f.message.contains("/api/vlens/session answered HTTP 500"));
-        assert_eq!(status_failure("/x", 400).into_error(Reason::Refresh, 1).code, ErrorCode::TokenProviderFailed);
-        assert_eq!(status_failure("/x", 400).into_error(Reason::Expired, 1).code, ErrorCode::TokenRefreshFailed);
+        assert_eq!(status_failure("/x", 400, None).into_error(Reason::Refresh, 1).code, ErrorCode::TokenProviderFailed);
+        assert_eq!(status_failure("/x", 400, None).into_error(Reason::Expired, 1).code, ErrorCode::TokenRefreshFailed);
         assert_eq!(Failure::Invalid(invalid("x")).into_error(Reason::Expired, 1).code, ErrorCode::TokenInvalid);
     }
 
@@ -203,6 +211,16 @@ mod tests {
         for n in [0, 7, 10, 408, 15000, u32::MAX] {
             assert_eq!(decimal(n), n.to_string());
         }
+    }
+
+    #[test]
+    fn the_endpoints_own_reason_is_quoted_bounded_and_clean() {
+        let Failure::Final(why) = status_failure("/api/vlens/session", 400, Some("phoneNumber must be E.164\n")) else {
+            panic!("a 400 is final")
+        };
+        assert!(why.starts_with("the token endpoint /api/vlens/session answered HTTP 400 (phoneNumber must be E.164): "));
+        let Failure::Transient(long) = status_failure("/x", 503, Some(&"y".repeat(5000))) else { panic!("a 503 is retried") };
+        assert!(long.len() < MAX_REASON_CHARS + 200);
     }
 
     #[test]

@@ -333,7 +333,7 @@
     addLogRow(ref.n, type, detail);
     if (ref === current || current === null) {
       if (type === 'vlens:error') {
-        showWidgetError(ref, detail);
+        showWidgetError(detail);
       } else if (type === 'vlens:ready' || (type === 'vlens:token' && detail && detail.reason === 'refresh')) {
         hideAlert();
       }
@@ -341,44 +341,11 @@
     render();
   }
 
-  function showWidgetError(ref, detail) {
+  function showWidgetError(detail) {
     const code = detail && detail.code ? detail.code : 'ERROR';
     const message = detail && detail.message ? detail.message : 'Unknown error.';
     const advice = detail && detail.recoverable ? ' Press "Refresh token" to try again.' : '';
     showAlert(`Verification error: ${code}`, message + advice);
-    if (code === 'TOKEN_PROVIDER_FAILED' && /HTTP 400\b/.test(message)) explainRejection(ref);
-  }
-
-  /**
-   * The widget reports a refused token request only as TOKEN_PROVIDER_FAILED with the HTTP
-   * status. To show the server's reason next to the field it names, ask once more with the
-   * same body: a 400 creates no session, so repeating it is harmless.
-   */
-  async function explainRejection(ref) {
-    try {
-      const res = await fetch(ref.request.url, {
-        method: 'POST',
-        headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
-        credentials: 'same-origin',
-        body: JSON.stringify(ref.request.body),
-      });
-      if (res.status !== 400 || current !== ref) return;
-      const body = await res.json();
-      if (!body || typeof body.error !== 'string') return;
-      const field = typeof body.field === 'string' ? body.field : '';
-      const slot = field.startsWith('phoneNumber') ? 'phone'
-        : field.startsWith('allowedContractTypeIds') ? 'contracts'
-          : field.startsWith('prefill') ? 'prefill'
-            : null;
-      showAlert('Our server refused these details', field ? `${body.error} (field: ${field})` : body.error);
-      if (slot) {
-        const errors = new Map([[slot, body.error]]);
-        showFieldErrors(errors);
-        focusFirstError(errors);
-      }
-    } catch {
-      // Keep the widget's own message.
-    }
   }
 
   // ---------------------------------------------------------------------------

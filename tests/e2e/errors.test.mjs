@@ -38,7 +38,9 @@ test('no retry on a 4xx other than 408/429: exactly one request', async () => {
   const k404 = key('fail404');
   await p.mount('a', h.token('status/400', k400), { baseUrl: h.base('auto'), retries: 2 });
   await p.mount('b', h.token('status/404', k404), { baseUrl: h.base('auto'), retries: 2 });
-  assertWidgetError(await p.waitEvent('a', 'vlens:error'), 'TOKEN_PROVIDER_FAILED', true);
+  const errA = await p.waitEvent('a', 'vlens:error');
+  assertWidgetError(errA, 'TOKEN_PROVIDER_FAILED', true);
+  assert.match(errA.message, /answered HTTP 400 \(status 400\)/, "the endpoint's own JSON error is quoted for the developer");
   assertWidgetError(await p.waitEvent('b', 'vlens:error'), 'TOKEN_PROVIDER_FAILED', true);
   await settle(400); // longer than the first backoff (≤ 250 ms)
   assert.equal((await h.calls(k400)).length, 1, '400: one request');
