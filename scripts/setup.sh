@@ -26,8 +26,14 @@ have chromium || pkgs+=(chromium)
 have chromedriver || pkgs+=(chromium-driver)
 if ((${#pkgs[@]})); then
   echo "installing: ${pkgs[*]}"
-  apt-get update
-  apt-get install -y "${pkgs[@]}"
+  # Root installs directly (CI); a developer account goes through sudo.
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    have sudo || die "installing ${pkgs[*]} needs root: run this script as root or install sudo"
+    sudo="sudo"
+  fi
+  $sudo apt-get update
+  $sudo apt-get install -y "${pkgs[@]}"
 else
   echo "already installed"
 fi

@@ -23,19 +23,36 @@ use crate::vlens::{normalize_base_url, Secret, DEFAULT_API_URL, DEFAULT_APP_URL,
 #[derive(Debug, Clone)]
 pub enum Upstream {
     /// The real Vlens (or any compatible server).
-    Real { api_url: String, app_url: String, api_key: Secret, admin_token: Option<Secret> },
+    Real {
+        /// API origin (`VLENS_API_URL`), normalised without a trailing `/`.
+        api_url: String,
+        /// Origin of the app loaded in the iframe (`VLENS_APP_URL`), normalised.
+        app_url: String,
+        /// The business's `ApiKey` (`VLENS_API_KEY`).
+        api_key: Secret,
+        /// Admin bearer token for invitations (`VLENS_ADMIN_TOKEN`); `None` disables `prefill`.
+        admin_token: Option<Secret>,
+    },
     /// The built-in mock, started on its own port with generated credentials.
     Mock,
 }
 
+/// Everything [`crate::start`] needs, read from the environment (see the table above).
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
+    /// Bind address of both servers (`HOST`).
     pub bind: IpAddr,
+    /// Port of the host (`PORT`); `0` picks a free one.
     pub port: u16,
+    /// Port of the mock Vlens (`MOCK_PORT`); `0` picks a free one.
     pub mock_port: u16,
+    /// Repository root (`VLENS_ROOT`): `www/` and `dist/` are served from it.
     pub root: PathBuf,
+    /// Which Vlens the host talks to: real when `VLENS_API_KEY` is set, else the mock.
     pub upstream: Upstream,
+    /// Limit for one call to Vlens (`VLENS_TIMEOUT_SECS`).
     pub vlens_timeout: Duration,
+    /// Lifetime of the mock's session tokens (`MOCK_TOKEN_TTL_SECS`).
     pub mock_token_ttl: Duration,
 }
 

@@ -46,6 +46,7 @@ pub struct HostState {
     pub mock: bool,
     /// Repository root: `www/` and `dist/` are served from it.
     pub root: PathBuf,
+    /// Where request log lines go.
     pub log: Logger,
 }
 

@@ -7,6 +7,8 @@
 //! * [`mock`]: a stand-in for Vlens (API and iframe app) on a second origin.
 //! * [`start`]: runs both as configured by [`config::ServerConfig`].
 
+#![deny(missing_docs)]
+
 pub mod config;
 pub mod files;
 pub mod host;
@@ -43,8 +45,9 @@ pub struct Running {
     pub host_addr: SocketAddr,
     /// The URL to open (the demo), e.g. `http://127.0.0.1:8080/`.
     pub host_url: String,
-    /// The mock's address and origin (`http://localhost:PORT`) when it runs.
+    /// The address the mock listens on, when it runs.
     pub mock_addr: Option<SocketAddr>,
+    /// The mock's origin (`http://localhost:PORT`), when it runs.
     pub mock_url: Option<String>,
     /// Where the host points the widget (`baseUrl`).
     pub app_url: String,

@@ -66,8 +66,11 @@ pub const STEPS: [&str; 4] = ["registration", "kyc", "contract", "done"];
 /// Credentials the mock accepts and how long its tokens live.
 #[derive(Debug, Clone)]
 pub struct MockConfig {
+    /// The `ApiKey` both endpoints require.
     pub api_key: Secret,
+    /// The admin bearer token `CreateInvitation` requires.
     pub admin_token: Secret,
+    /// How long a session token stays valid after it is created.
     pub token_ttl: Duration,
 }
 
@@ -104,11 +107,14 @@ pub struct MockState {
 /// Why a token is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenProblem {
+    /// No session has this token (or it expired too long ago to remember).
     Unknown,
+    /// The session's lifetime is over, it was expired on request, or (for the page) it is complete.
     Expired,
 }
 
 impl TokenProblem {
+    /// The machine-readable code sent to the app and parent (`TOKEN_UNKNOWN`, `TOKEN_EXPIRED`).
     pub fn code(self) -> &'static str {
         match self {
             TokenProblem::Unknown => "TOKEN_UNKNOWN",
@@ -116,6 +122,7 @@ impl TokenProblem {
         }
     }
 
+    /// A sentence for the user, telling them to start a new session.
     pub fn message(self) -> &'static str {
         match self {
             TokenProblem::Unknown => {
@@ -134,10 +141,12 @@ impl TokenProblem {
 }
 
 impl MockState {
+    /// An empty session store with `config`'s credentials, logging to `log`.
     pub fn new(config: MockConfig, log: Logger) -> Arc<Self> {
         Arc::new(MockState { config, sessions: Mutex::new(HashMap::new()), log })
     }
 
+    /// The credentials and token lifetime the mock runs with.
     pub fn config(&self) -> &MockConfig {
         &self.config
     }

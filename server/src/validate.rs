@@ -35,7 +35,9 @@ pub const KNOWN_FIELDS: [&str; 5] =
 /// A validated session request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionRequest {
+    /// The user's phone number, in E.164 form.
     pub phone_number: String,
+    /// Contract types and flow options for the session.
     pub permissions: SessionPermissions,
     /// `Some` (and non-empty) when the request asks for an invitation.
     pub prefill: Option<RequestFieldsValues>,
@@ -44,7 +46,9 @@ pub struct SessionRequest {
 /// A 400 answer: which field, and what is wrong with it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
+    /// The offending field as the browser spelt it (`body` when the body is not a JSON object).
     pub field: String,
+    /// What is wrong, in a sentence for the user.
     pub message: String,
 }
 

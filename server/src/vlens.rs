@@ -54,6 +54,7 @@ pub const MAX_RESPONSE_BYTES: usize = 64 * 1024;
 pub struct Secret(String);
 
 impl Secret {
+    /// Wraps a credential.
     pub fn new(value: impl Into<String>) -> Self {
         Secret(value.into())
     }
@@ -101,8 +102,10 @@ pub struct SessionPermissions {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateAuthSessionRequest {
+    /// The user's phone number, in E.164 form (`+201234567890`).
     #[serde(rename = "phoneNumber")]
     pub phone_number: String,
+    /// What the user may do in the session.
     #[serde(rename = "sessionPermissions")]
     pub session_permissions: SessionPermissions,
 }
@@ -116,10 +119,13 @@ pub type RequestFieldsValues = BTreeMap<u32, BTreeMap<String, String>>;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SessionInput {
+    /// The user's phone number, in E.164 form (`+201234567890`).
     #[serde(rename = "phoneNumber")]
     pub phone_number: String,
+    /// What the user may do in the session.
     #[serde(rename = "sessionPermissions")]
     pub session_permissions: SessionPermissions,
+    /// Form values to pre-fill, keyed by contract type id then field key.
     #[serde(rename = "RequestFieldsValues")]
     pub request_fields_values: RequestFieldsValues,
 }
@@ -128,6 +134,7 @@ pub struct SessionInput {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateInvitationRequest {
+    /// The session to invite the user to.
     #[serde(rename = "SessionInput")]
     pub session_input: SessionInput,
 }
@@ -135,6 +142,7 @@ pub struct CreateInvitationRequest {
 /// Both endpoints answer with the session token in `data` (other fields are ignored).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionTokenResponse {
+    /// The session token; `None` (or blank) means the answer is unusable.
     pub data: Option<String>,
 }
 
@@ -212,6 +220,7 @@ impl VlensClientBuilder {
         self
     }
 
+    /// Creates the client. Fails on an unusable API URL or HTTP client setup.
     pub fn build(self) -> Result<VlensClient, VlensError> {
         let api_url = normalize_base_url(&self.api_url)?;
         let http = reqwest::Client::builder()
@@ -262,6 +271,7 @@ impl VlensClient {
         Self::builder(api_url, api_key).build()
     }
 
+    /// A builder, to set timeouts before [`VlensClientBuilder::build`].
     pub fn builder(api_url: &str, api_key: Secret) -> VlensClientBuilder {
         VlensClientBuilder {
             api_url: api_url.to_string(),
