@@ -5,7 +5,9 @@
 import { initSync, mountVlens as mountVlensWasm } from '../pkg/vlens_widget.js';
 import wasmBase64 from 'vlens:wasm';
 
-export { VlensError } from './error.js';
+import { VlensError } from './error.js';
+
+export { VlensError };
 
 let initialised = false;
 
@@ -19,7 +21,17 @@ function decodeBase64(b64) {
 
 function ensureInit() {
   if (initialised) return;
-  initSync({ module: decodeBase64(wasmBase64) });
+  try {
+    initSync({ module: decodeBase64(wasmBase64) });
+  } catch (cause) {
+    // Almost always a Content-Security-Policy without 'wasm-unsafe-eval': say so.
+    const err = new VlensError(
+      'WASM_BLOCKED',
+      `vlens-widget could not compile its WebAssembly (${cause && cause.message}): if the page sends a Content-Security-Policy, add 'wasm-unsafe-eval' to script-src`,
+    );
+    err.cause = cause;
+    throw err;
+  }
   initialised = true;
 }
 

@@ -23,9 +23,12 @@
 
 /**
  * Code of a {@link VlensError} thrown synchronously by {@link mountVlens}.
- * Only programmer errors throw; everything else is reported through events.
+ * Only set-up errors throw; everything else is reported through events.
+ * - `INVALID_ARGUMENT`: a programmer error in the arguments.
+ * - `WASM_BLOCKED`: the page could not compile the widget's WebAssembly, almost always a
+ *   Content-Security-Policy without `'wasm-unsafe-eval'` in `script-src`.
  */
-export type VlensErrorThrowCode = 'INVALID_ARGUMENT';
+export type VlensErrorThrowCode = 'INVALID_ARGUMENT' | 'WASM_BLOCKED';
 
 /**
  * Thrown synchronously by {@link mountVlens} for programmer errors: a bad element,
@@ -388,7 +391,8 @@ export interface VlensSession {
  * @param element The container: an `Element` or a CSS selector.
  * @param tokenProvider Where session tokens come from; see {@link TokenProvider}.
  * @param options See {@link VlensOptions}.
- * @throws {VlensError} `INVALID_ARGUMENT` for programmer errors.
+ * @throws {VlensError} `INVALID_ARGUMENT` for programmer errors, `WASM_BLOCKED` when the page's
+ *   Content-Security-Policy forbids WebAssembly.
  */
 export declare function mountVlens(
   element: Element | string,

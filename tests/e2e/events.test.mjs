@@ -274,6 +274,24 @@ test('a host page with a strict Content-Security-Policy mounts with no violation
   await p.close();
 });
 
+test("a page whose CSP forbids WebAssembly gets a VlensError that names 'wasm-unsafe-eval'", async () => {
+  const p = await h.open('/host-csp-no-wasm.html');
+  const r = await p.evaluate((baseUrl) => {
+    try {
+      mountVlens(T.container('nowasm'), () => 'tok', { baseUrl });
+      return { threw: false };
+    } catch (e) {
+      return { threw: true, vlens: e instanceof VlensError, code: e.code, message: e.message };
+    }
+  }, h.base('auto'));
+  assert.equal(r.threw, true);
+  assert.equal(r.vlens, true, 'a VlensError');
+  assert.equal(r.code, 'WASM_BLOCKED');
+  assert.match(r.message, /'wasm-unsafe-eval' to script-src/);
+  assert.equal(await p.evaluate(() => document.querySelectorAll('iframe').length), 0);
+  await p.close();
+});
+
 test('session.iframe is null (not undefined) before the token, the element while mounted, null after destroy', async () => {
   const p = await h.open();
   const r = await p.evaluate(async ([url, baseUrl]) => {

@@ -167,6 +167,11 @@ export async function startServers() {
           `default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; frame-src ${appOrigin}; style-src 'self'`,
       });
     }
+    if (p === '/host-csp-no-wasm.html') {
+      return html(res, hostPage('script'), {
+        'content-security-policy': `default-src 'self'; script-src 'self'; frame-src ${appOrigin}; style-src 'self'`,
+      });
+    }
     if (p === '/calls') {
       const key = url.searchParams.get('key');
       return json(res, 200, calls.filter((c) => key === null || c.key === key));

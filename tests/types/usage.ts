@@ -189,7 +189,10 @@ try {
   mountVlens('#missing', '/t');
 } catch (e) {
   if (e instanceof VlensError) {
-    const code: 'INVALID_ARGUMENT' = e.code;
+    const code: 'INVALID_ARGUMENT' | 'WASM_BLOCKED' = e.code;
+    // @ts-expect-error the code is one of the documented ones
+    const wrong: 'OTHER' = e.code;
+    void wrong;
     const isError: Error = e;
     void code, isError;
     // @ts-expect-error code is read-only
