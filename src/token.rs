@@ -218,8 +218,12 @@ mod tests {
         let Failure::Final(why) = status_failure("/api/vlens/session", 400, Some("phoneNumber must be E.164\n")) else {
             panic!("a 400 is final")
         };
-        assert!(why.starts_with("the token endpoint /api/vlens/session answered HTTP 400 (phoneNumber must be E.164): "));
-        let Failure::Transient(long) = status_failure("/x", 503, Some(&"y".repeat(5000))) else { panic!("a 503 is retried") };
+        assert!(
+            why.starts_with("the token endpoint /api/vlens/session answered HTTP 400 (phoneNumber must be E.164): ")
+        );
+        let Failure::Transient(long) = status_failure("/x", 503, Some(&"y".repeat(5000))) else {
+            panic!("a 503 is retried")
+        };
         assert!(long.len() < MAX_REASON_CHARS + 200);
     }
 

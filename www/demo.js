@@ -107,31 +107,28 @@
   // The form
   // ---------------------------------------------------------------------------
 
+  /** A table cell holding one compact text input of a pre-fill row. */
+  function textCell(className, value, placeholder, label) {
+    const cell = document.createElement('td');
+    const input = document.createElement('input');
+    input.className = `input input--compact ${className}`;
+    input.type = 'text';
+    input.value = value;
+    input.placeholder = placeholder;
+    input.autocomplete = 'off';
+    input.setAttribute('aria-label', label);
+    cell.append(input);
+    return cell;
+  }
+
   function addPrefillRow(key = '', value = '') {
     const index = el.prefillRows.children.length + 1;
     const row = document.createElement('tr');
     row.className = 'kv__row';
 
-    const keyCell = document.createElement('td');
-    const keyInput = document.createElement('input');
-    keyInput.className = 'input input--compact kv__key';
-    keyInput.type = 'text';
-    keyInput.value = key;
-    keyInput.placeholder = 'fieldKey';
-    keyInput.spellcheck = false;
-    keyInput.autocomplete = 'off';
-    keyInput.setAttribute('aria-label', `Field name ${index}`);
-    keyCell.append(keyInput);
-
-    const valueCell = document.createElement('td');
-    const valueInput = document.createElement('input');
-    valueInput.className = 'input input--compact kv__value';
-    valueInput.type = 'text';
-    valueInput.value = value;
-    valueInput.placeholder = 'value';
-    valueInput.autocomplete = 'off';
-    valueInput.setAttribute('aria-label', `Value ${index}`);
-    valueCell.append(valueInput);
+    const keyCell = textCell('kv__key', key, 'fieldKey', `Field name ${index}`);
+    keyCell.firstChild.spellcheck = false;
+    const valueCell = textCell('kv__value', value, 'value', `Value ${index}`);
 
     const removeCell = document.createElement('td');
     const remove = document.createElement('button');

@@ -468,6 +468,15 @@ async fn app_request(headers: &HeaderMap, body: Body) -> Result<AppRequest, Resp
     serde_json::from_slice(&bytes).map_err(|_| bad())
 }
 
+/// The answer of an app endpoint: its JSON, its own error response, or the token's problem.
+fn session_answer(result: Result<Result<serde_json::Value, Response>, TokenProblem>) -> Response {
+    match result {
+        Ok(Ok(value)) => json_response(StatusCode::OK, &value),
+        Ok(Err(res)) => res,
+        Err(problem) => token_error(problem),
+    }
+}
+
 fn token_error(problem: TokenProblem) -> Response {
     json_response(StatusCode::UNAUTHORIZED, &json!({ "code": problem.code(), "message": problem.message() }))
 }
@@ -503,11 +512,7 @@ async fn app_verify(State(state): State<Arc<MockState>>, headers: HeaderMap, bod
         }
         Ok(json!({ "sessionId": s.session_id, "phoneNumber": s.phone_number, "expiresInMs": remaining_ms(s) }))
     });
-    match result {
-        Ok(Ok(value)) => json_response(StatusCode::OK, &value),
-        Ok(Err(res)) => res,
-        Err(problem) => token_error(problem),
-    }
+    session_answer(result)
 }
 
 /// `POST /session/api/step {token, step}`: records progress. `done` completes the
@@ -544,11 +549,7 @@ async fn app_step(State(state): State<Arc<MockState>>, headers: HeaderMap, body:
         }
         Ok(answer)
     });
-    match result {
-        Ok(Ok(value)) => json_response(StatusCode::OK, &value),
-        Ok(Err(res)) => res,
-        Err(problem) => token_error(problem),
-    }
+    session_answer(result)
 }
 
 /// `POST /session/api/expire {token}`: the demo link that expires the token now.
