@@ -1,5 +1,7 @@
 //! Error codes and the error value the widget reports through `vlens:error`.
 
+use alloc::string::String;
+
 /// Every code a `vlens:error` event or a thrown `VlensError` can carry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorCode {

@@ -1,128 +1,87 @@
-//! The `vlens:*` events: their names, and delivery to callbacks and the container.
+//! The `vlens:*` events: their names and details, and delivery to callbacks and the container.
 
+use crate::error::ErrorCode;
 use crate::js;
-use wasm_bindgen::{JsCast, JsValue};
+use crate::options::Callback;
+use crate::session::Event;
+use alloc::vec::Vec;
+use js_sys::Function;
+use wasm_bindgen::JsValue;
 use web_sys::{CustomEvent, CustomEventInit, Element};
 
-/// Every event the widget emits.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum EventKind {
-    /// The provider is asked for a token.
-    Token,
-    /// The iframe's `load` event.
-    Load,
-    /// The app is ready.
-    Ready,
-    /// The user reached a step.
-    Step,
-    /// The iframe was resized.
-    Resize,
-    /// The flow finished.
-    Complete,
-    /// The user left the flow.
-    Cancel,
-    /// Something went wrong.
-    Error,
-    /// Any other well-formed message from the app.
-    Message,
-    /// The session was destroyed; always the last event.
-    Destroy,
-}
-
-/// Every event kind, in the order of a typical session.
-pub const ALL: [EventKind; 10] = [
-    EventKind::Token,
-    EventKind::Load,
-    EventKind::Ready,
-    EventKind::Step,
-    EventKind::Resize,
-    EventKind::Complete,
-    EventKind::Cancel,
-    EventKind::Error,
-    EventKind::Message,
-    EventKind::Destroy,
-];
-
-impl EventKind {
-    /// The DOM event type.
-    pub fn event_type(self) -> &'static str {
-        match self {
-            EventKind::Token => "vlens:token",
-            EventKind::Load => "vlens:load",
-            EventKind::Ready => "vlens:ready",
-            EventKind::Step => "vlens:step",
-            EventKind::Resize => "vlens:resize",
-            EventKind::Complete => "vlens:complete",
-            EventKind::Cancel => "vlens:cancel",
-            EventKind::Error => "vlens:error",
-            EventKind::Message => "vlens:message",
-            EventKind::Destroy => "vlens:destroy",
+/// The DOM event type, the host callback that also receives it, and its `detail`.
+fn describe(event: Event<JsValue>) -> (&'static str, Option<Callback>, JsValue) {
+    let o = js::object;
+    match event {
+        Event::State(s) => ("vlens:state", Some(Callback::StateChange), o(&[("state", s.as_str().into())])),
+        Event::Token(r) => ("vlens:token", None, o(&[("reason", r.as_str().into())])),
+        Event::Load => ("vlens:load", None, o(&[])),
+        Event::Ready => ("vlens:ready", Some(Callback::Ready), o(&[])),
+        Event::Step(step) => ("vlens:step", Some(Callback::Step), o(&[("step", step.into())])),
+        Event::Resize(h) => ("vlens:resize", Some(Callback::Resize), o(&[("height", h.into())])),
+        Event::Complete(data) => ("vlens:complete", Some(Callback::Complete), o(&[("data", data)])),
+        Event::Cancel(data) => ("vlens:cancel", Some(Callback::Cancel), o(&[("data", data)])),
+        Event::Error(e) => {
+            ("vlens:error", Some(Callback::Error), error_detail(e.code, &e.message, e.recoverable, None))
         }
+        Event::AppError { code, message, recoverable } => (
+            "vlens:error",
+            Some(Callback::Error),
+            error_detail(
+                ErrorCode::AppError,
+                message.as_deref().unwrap_or("the Vlens app reported an error"),
+                recoverable,
+                Some(code.map_or(JsValue::UNDEFINED, JsValue::from)),
+            ),
+        ),
+        Event::Message(kind, data) => ("vlens:message", None, o(&[("type", kind.into()), ("data", data)])),
+        Event::Destroy => ("vlens:destroy", None, o(&[])),
     }
+}
 
-    /// The option holding this event's own callback, if it has one.
-    pub fn callback_name(self) -> Option<&'static str> {
-        match self {
-            EventKind::Ready => Some("onReady"),
-            EventKind::Step => Some("onStep"),
-            EventKind::Resize => Some("onResize"),
-            EventKind::Complete => Some("onComplete"),
-            EventKind::Cancel => Some("onCancel"),
-            EventKind::Error => Some("onError"),
-            _ => None,
+fn error_detail(code: ErrorCode, message: &str, recoverable: bool, app_code: Option<JsValue>) -> JsValue {
+    let source = if app_code.is_some() { "app" } else { "widget" };
+    let detail = js::object(&[
+        ("code", code.as_str().into()),
+        ("message", message.into()),
+        ("recoverable", recoverable.into()),
+        ("source", source.into()),
+    ]);
+    if let Some(c) = app_code.filter(|c| !c.is_undefined()) {
+        let _ = js_sys::Reflect::set(&detail, &"appCode".into(), &c);
+    }
+    detail
+}
+
+/// Delivers an event: its callback, then `onEvent`, then a DOM event on `container`.
+pub(crate) fn deliver(container: &Element, callbacks: &[(Callback, Function)], event: Event<JsValue>) {
+    let (name, own, detail) = describe(event);
+    let call = |which: Callback, args: &[&JsValue]| {
+        for (_, f) in callbacks.iter().filter(|(c, _)| *c == which) {
+            let result = match args {
+                [a] => f.call1(&JsValue::UNDEFINED, a),
+                [a, b, ..] => f.call2(&JsValue::UNDEFINED, a, b),
+                [] => f.call0(&JsValue::UNDEFINED),
+            };
+            // A host callback that throws must not break the widget: show it instead.
+            if let Err(e) = result {
+                js::error2("vlens-widget: a callback threw", &e);
+            }
         }
+    };
+    if let Some(own) = own {
+        call(own, &[&detail]);
+    }
+    call(Callback::Any, &[&JsValue::from_str(name), &detail]);
+    let init = CustomEventInit::new();
+    init.set_bubbles(true);
+    init.set_composed(true);
+    init.set_detail(&detail);
+    if let Ok(event) = CustomEvent::new_with_event_init_dict(name, &init) {
+        // Listener exceptions are reported by the browser, not returned here.
+        let _ = container.dispatch_event(&event);
     }
 }
 
-/// The host's callbacks, taken from the options once, at mount.
-pub struct Callbacks {
-    own: Vec<(EventKind, js_sys::Function)>,
-    on_event: Option<js_sys::Function>,
-}
-
-impl Callbacks {
-    /// Callbacks read from `options` (already checked to be functions where present).
-    pub fn new(options: &JsValue) -> Self {
-        let function = |name: &str| js::get(options, name).dyn_into::<js_sys::Function>().ok();
-        let own = ALL.iter().filter_map(|&kind| Some((kind, function(kind.callback_name()?)?))).collect();
-        Callbacks { own, on_event: function("onEvent") }
-    }
-
-    /// Delivers an event: its callback, then `onEvent`, then a DOM event on `container`.
-    pub fn emit(&self, container: &Element, kind: EventKind, detail: &JsValue) {
-        let name = kind.event_type();
-        if let Some((_, cb)) = self.own.iter().find(|(k, _)| *k == kind) {
-            report(cb.call1(&JsValue::UNDEFINED, detail));
-        }
-        if let Some(cb) = &self.on_event {
-            report(cb.call2(&JsValue::UNDEFINED, &JsValue::from_str(name), detail));
-        }
-        let init = CustomEventInit::new();
-        init.set_bubbles(true);
-        init.set_composed(true);
-        init.set_detail(detail);
-        if let Ok(event) = CustomEvent::new_with_event_init_dict(name, &init) {
-            // Listener exceptions are reported by the browser, not returned here.
-            let _ = container.dispatch_event(&event);
-        }
-    }
-}
-
-/// A host callback that throws must not break the widget: show it in the console instead.
-fn report(result: Result<JsValue, JsValue>) {
-    if let Err(e) = result {
-        web_sys::console::error_2(&JsValue::from_str("vlens-widget: a callback threw"), &e);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_event_is_namespaced_and_callbacks_match_the_contract() {
-        assert!(ALL.iter().all(|k| k.event_type().starts_with("vlens:")));
-        let with_callbacks: Vec<_> = ALL.iter().filter_map(|k| k.callback_name()).collect();
-        assert_eq!(with_callbacks, ["onReady", "onStep", "onResize", "onComplete", "onCancel", "onError"]);
-    }
-}
+/// The callbacks taken from the options at mount.
+pub(crate) type Callbacks = Vec<(Callback, Function)>;

@@ -1,40 +1,55 @@
 //! The iframe element: creation, sizing through the CSSOM, and its permissions.
+//!
+//! Styles go through `element.style`, never a `style` attribute, so a strict CSP needs no
+//! `'unsafe-inline'`.
 
-use crate::args::Config;
 use crate::js;
 use crate::options::{Length, REQUIRED_FEATURES};
+use alloc::string::String;
+use alloc::vec::Vec;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, HtmlIFrameElement};
 
-/// A CSS length as text.
-pub fn css(length: &Length) -> String {
+/// How the iframe looks, from the options.
+pub(crate) struct Look {
+    /// Initial height.
+    pub height: Length,
+    /// Width.
+    pub width: Length,
+    /// The `allow` attribute.
+    pub allow: String,
+    /// The `title` attribute.
+    pub title: String,
+}
+
+fn css(length: &Length) -> String {
     match length {
         Length::Px(px) => {
-            let n: String =
-                js_sys::Number::from(*px).to_string_with_radix(10).map(String::from).unwrap_or_else(|_| "0".into());
-            n + "px"
+            String::from(js_sys::Number::from(*px).to_string_with_radix(10).unwrap_or_else(|_| "0".into())) + "px"
         }
         Length::Css(s) => s.clone(),
     }
 }
 
-/// Creates the iframe, not yet inserted and without `src`.
-///
-/// Styles go through `element.style`, never a `style` attribute, so a strict CSP needs no `'unsafe-inline'`.
-pub fn create(doc: &Document, cfg: &Config) -> Result<HtmlIFrameElement, JsValue> {
-    let frame: HtmlIFrameElement = doc.create_element("iframe")?.dyn_into()?;
-    frame.set_attribute("allow", &cfg.allow)?;
-    frame.set_title(&cfg.title);
+/// A new iframe with its attributes and size, not yet in the page and without `src`.
+pub(crate) fn create(doc: &Document, look: &Look) -> Option<HtmlIFrameElement> {
+    let frame: HtmlIFrameElement = doc.create_element("iframe").ok()?.unchecked_into();
+    frame.set_attribute("allow", &look.allow).ok()?;
+    frame.set_title(&look.title);
     let style = frame.style();
-    style.set_property("display", "block")?;
-    style.set_property("border", "0")?;
-    style.set_property("width", &css(&cfg.width))?;
-    style.set_property("height", &css(&cfg.height))?;
-    Ok(frame)
+    for (prop, value) in [
+        ("display", "block".into()),
+        ("border", "0".into()),
+        ("width", css(&look.width)),
+        ("height", css(&look.height)),
+    ] {
+        style.set_property(prop, &value).ok()?;
+    }
+    Some(frame)
 }
 
 /// Sets the iframe's height in CSS pixels.
-pub fn set_height(frame: &HtmlIFrameElement, px: f64) {
+pub(crate) fn set_height(frame: &HtmlIFrameElement, px: f64) {
     let _ = frame.style().set_property("height", &css(&Length::Px(px)));
 }
 
@@ -42,12 +57,13 @@ pub fn set_height(frame: &HtmlIFrameElement, px: f64) {
 ///
 /// Uses the frame's own policy where the browser exposes it (Chromium), else the document's;
 /// browsers with neither report nothing.
-pub fn blocked_features(doc: &Document, frame: &HtmlIFrameElement) -> Vec<&'static str> {
+pub(crate) fn blocked_features(doc: &Document, frame: &HtmlIFrameElement) -> Vec<&'static str> {
     let policy = [js::get(frame, "featurePolicy"), js::get(doc, "permissionsPolicy"), js::get(doc, "featurePolicy")]
         .into_iter()
         .find(JsValue::is_object);
     let Some(policy) = policy else { return Vec::new() };
-    let Ok(allows) = js::get(&policy, "allowsFeature").dyn_into::<js_sys::Function>() else { return Vec::new() };
+    let allows = js::get(&policy, "allowsFeature");
+    let Some(allows) = allows.dyn_ref::<js_sys::Function>() else { return Vec::new() };
     REQUIRED_FEATURES
         .into_iter()
         .filter(|f| allows.call1(&policy, &JsValue::from_str(f)).ok().and_then(|v| v.as_bool()) == Some(false))

@@ -1,11 +1,46 @@
-//! Small helpers over JavaScript values, so the rest reads as plain Rust.
+//! Small helpers over JavaScript values and the few globals the executor calls, so the
+//! rest reads as plain Rust.
+//!
+//! Globals are bound directly (not through `web_sys::Window`), because under jsdom and
+//! happy-dom the global object is not an `instanceof Window`.
 
+use crate::options::Value;
 use crate::protocol::{Field, MessageView};
-use js_sys::{JsString, Object, Reflect};
-use wasm_bindgen::{JsCast, JsValue};
+use alloc::string::String;
+use alloc::vec::Vec;
+use js_sys::{Array, Function, JsString, Object, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+#[wasm_bindgen(module = "/js/runtime.js")]
+extern "C" {
+    /// `(value) => dispatch(session, kind, arg, value)`.
+    pub(crate) fn bind(dispatch: &Function, session: u32, kind: u32, arg: u32) -> Function;
+    /// Calls `ok(v)` or `err(e)` once `value` (a promise or not) settles.
+    pub(crate) fn settle(value: &JsValue, ok: &Function, err: &Function);
+    /// Resolves to `[status, contentType, text]`.
+    #[wasm_bindgen(js_name = fetchAnswer)]
+    pub(crate) fn fetch_answer(url: &str, init: &JsValue) -> Promise;
+}
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = setTimeout)]
+    pub(crate) fn set_timeout(f: &Function, ms: u32) -> JsValue;
+    #[wasm_bindgen(js_name = clearTimeout)]
+    pub(crate) fn clear_timeout(handle: &JsValue);
+    #[wasm_bindgen(js_name = queueMicrotask)]
+    pub(crate) fn queue_microtask(f: &Function);
+    #[wasm_bindgen(js_namespace = console, js_name = warn)]
+    pub(crate) fn warn(message: &str);
+    #[wasm_bindgen(js_namespace = console, js_name = error)]
+    pub(crate) fn error2(message: &str, cause: &JsValue);
+    #[wasm_bindgen(js_namespace = CSS, js_name = supports, catch)]
+    pub(crate) fn css_supports(prop: &str, value: &str) -> Result<bool, JsValue>;
+}
 
 /// Reads `obj[key]`; anything that throws reads as `undefined`.
-pub fn get(obj: &JsValue, key: &str) -> JsValue {
+pub(crate) fn get(obj: &JsValue, key: &str) -> JsValue {
     if !obj.is_object() && !obj.is_function() {
         return JsValue::UNDEFINED;
     }
@@ -13,7 +48,7 @@ pub fn get(obj: &JsValue, key: &str) -> JsValue {
 }
 
 /// A plain object built from key/value pairs.
-pub fn object(pairs: &[(&str, JsValue)]) -> JsValue {
+pub(crate) fn object(pairs: &[(&str, JsValue)]) -> JsValue {
     let obj = Object::new();
     for (key, value) in pairs {
         // Setting a data property on a fresh plain object cannot fail.
@@ -23,22 +58,58 @@ pub fn object(pairs: &[(&str, JsValue)]) -> JsValue {
 }
 
 /// A string value if it has at most `max_chars` UTF-16 units, without copying longer ones.
-pub fn short_string(value: &JsValue, max_chars: u32) -> Option<Result<String, ()>> {
+pub(crate) fn short_string(value: &JsValue, max_chars: u32) -> Option<Result<String, ()>> {
     let s = value.dyn_ref::<JsString>()?;
     Some(if s.length() > max_chars { Err(()) } else { Ok(String::from(s)) })
 }
 
-/// An optional option: `undefined` and `null` both mean "not given".
-pub fn given(value: JsValue) -> Option<JsValue> {
-    if value.is_undefined() || value.is_null() {
-        None
+/// The object's own enumerable string-keyed properties; inherited ones are never read.
+pub(crate) fn own_entries(obj: &JsValue) -> Vec<(String, JsValue)> {
+    if !obj.is_object() {
+        return Vec::new();
+    }
+    Object::entries(obj.unchecked_ref())
+        .iter()
+        .filter_map(|pair| {
+            let pair: Array = pair.unchecked_into();
+            Some((pair.get(0).as_string()?, pair.get(1)))
+        })
+        .collect()
+}
+
+/// An option value as the options reader sees it.
+pub(crate) fn value(v: JsValue) -> Value<JsValue> {
+    if v.is_undefined() || v.is_null() {
+        Value::Absent
+    } else if let Some(n) = v.as_f64() {
+        Value::Num(n)
+    } else if let Some(b) = v.as_bool() {
+        Value::Bool(b)
+    } else if let Some(s) = short_string(&v, 4096) {
+        s.map_or(Value::Other, Value::Str)
+    } else if v.is_function() {
+        Value::Function(v)
+    } else if Array::is_array(&v) {
+        let items: Option<Vec<String>> = Array::from(&v).iter().map(|i| i.as_string()).collect();
+        items.map_or(Value::Other, Value::Strings)
+    } else if v.has_type::<web_sys::AbortSignal>() {
+        Value::Signal(v)
     } else {
-        Some(value)
+        Value::Other
     }
 }
 
+/// A short description of a thrown JavaScript value.
+pub(crate) fn describe(e: &JsValue) -> String {
+    let text = match get(e, "message").as_string() {
+        Some(m) => m,
+        None => e.as_string().unwrap_or_else(|| "unknown error".into()),
+    };
+    text.chars().take(200).collect()
+}
+
 /// A message object from the app, read through [`MessageView`].
-pub struct JsView(pub JsValue);
+pub(crate) struct JsView(pub JsValue);
 
 impl MessageView for JsView {
     fn field(&self, key: &str, max_chars: u32) -> Field {
@@ -57,6 +128,6 @@ impl MessageView for JsView {
 
     fn data(&self) -> Option<Self> {
         let d = get(&self.0, "data");
-        (d.is_object() && !js_sys::Array::is_array(&d)).then_some(JsView(d))
+        (d.is_object() && !Array::is_array(&d)).then_some(JsView(d))
     }
 }

@@ -5,24 +5,47 @@
 //! injects a correctly sized iframe with camera and microphone permission, accepts messages
 //! only from that iframe, and turns them into typed `vlens:*` events.
 //!
-//! Pure logic (protocol, tokens, options, session states) lives in modules free of the DOM
-//! and is unit-tested natively; the DOM glue around it is thin.
+//! The rules live in a session engine with no I/O (`session.rs`) and the pure modules it
+//! uses; `executor.rs` runs the engine's effects against the DOM. `token` and `error` are
+//! public so the reference server checks Vlens's tokens with the very same rules.
+#![cfg_attr(all(feature = "tiny", target_arch = "wasm32", not(test)), no_std)]
 #![deny(missing_docs)]
 
+extern crate alloc;
+
 pub mod error;
-pub mod options;
-pub mod protocol;
-pub mod session;
 pub mod token;
 
-pub mod args;
-pub mod events;
-pub mod iframe;
-pub mod js;
-pub mod provider;
-pub mod widget;
+mod events;
+mod executor;
+mod iframe;
+mod js;
+mod options;
+mod protocol;
+mod provider;
+mod session;
 
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod fuzz;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod session_tests;
+
+use alloc::rc::Rc;
 use wasm_bindgen::prelude::*;
+
+/// The shipped build has no std: no formatting machinery, and a panic is a trap.
+#[cfg(all(feature = "tiny", target_arch = "wasm32", not(test)))]
+mod tiny {
+    #[global_allocator]
+    static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
+        // SAFETY: wasm32 without the atomics feature is single-threaded.
+        unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
+
+    #[panic_handler]
+    fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
+        core::arch::wasm32::unreachable()
+    }
+}
 
 #[wasm_bindgen(module = "/js/error.js")]
 extern "C" {
@@ -34,11 +57,46 @@ extern "C" {
 
 /// Mounts the Vlens flow into `element`; throws `VlensError` on programmer errors.
 #[wasm_bindgen(js_name = mountVlens)]
-pub fn mount_vlens(
-    element: JsValue,
-    token_provider: JsValue,
-    options: JsValue,
-) -> Result<widget::VlensSession, JsValue> {
-    widget::mount(&element, &token_provider, &options)
-        .map_err(|e| VlensErrorJs::new(e.code.as_str(), &e.message).into())
+pub fn mount_vlens(element: JsValue, token_provider: JsValue, options: JsValue) -> Result<VlensSession, JsValue> {
+    match executor::mount(&element, &token_provider, &options) {
+        Ok(inner) => Ok(VlensSession { inner }),
+        Err(e) => Err(VlensErrorJs::new(e.code.as_str(), &e.message).into()),
+    }
+}
+
+/// The handle `mountVlens` returns.
+#[wasm_bindgen]
+pub struct VlensSession {
+    inner: Rc<executor::Exec>,
+}
+
+#[wasm_bindgen]
+impl VlensSession {
+    /// `'token' | 'loading' | 'ready' | 'completed' | 'cancelled' | 'error' | 'destroyed'`.
+    #[wasm_bindgen(getter)]
+    pub fn state(&self) -> JsValue {
+        self.inner.state().as_str().into()
+    }
+
+    /// The iframe, or `null` before the first token and after `destroy()`.
+    #[wasm_bindgen(getter)]
+    pub fn iframe(&self) -> JsValue {
+        self.inner.iframe().map_or(JsValue::NULL, JsValue::from)
+    }
+
+    /// Resolves once the session ends; never rejects.
+    #[wasm_bindgen(getter)]
+    pub fn result(&self) -> js_sys::Promise {
+        self.inner.result()
+    }
+
+    /// Gets a new token (reason `'refresh'`) and shows the app with it in a new iframe.
+    pub fn refresh(&self) {
+        self.inner.input(session::Input::Refresh);
+    }
+
+    /// Removes the iframe, every listener and timer, and aborts a pending token request.
+    pub fn destroy(&self) {
+        self.inner.input(session::Input::Destroy);
+    }
 }

@@ -1,149 +1,420 @@
-//! Options of `mountVlens`: defaults, limits and the checks that need no browser.
+//! The options of `mountVlens`, read by one table-driven reader with no DOM access.
+//!
+//! The executor hands over the options object's *own* entries (so a polluted
+//! `Object.prototype` cannot redirect the widget) as [`Value`]s; everything the browser
+//! must judge (URL parsing, CSS lengths) comes through [`Env`].
 
 use crate::error::WidgetError;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
 
 /// Where the Vlens app lives unless `baseUrl` says otherwise.
-pub const DEFAULT_BASE_URL: &str = "https://app.vlenseg.com";
+pub(crate) const DEFAULT_BASE_URL: &str = "https://app.vlenseg.com";
 /// The host of the Vlens API, which only servers may call.
-pub const VLENS_API_HOST: &str = "api.vlenseg.com";
-/// Default iframe height in CSS pixels.
-pub const DEFAULT_HEIGHT: f64 = 700.0;
-/// Default iframe width.
-pub const DEFAULT_WIDTH: &str = "100%";
+const VLENS_API_HOST: &str = "api.vlenseg.com";
 /// Default iframe title.
-pub const DEFAULT_TITLE: &str = "Vlens identity verification";
-/// Default per-attempt token timeout.
-pub const DEFAULT_TOKEN_TIMEOUT_MS: u32 = 15_000;
-/// Default number of token retries.
-pub const DEFAULT_RETRIES: u32 = 2;
-/// Default iframe load timeout.
-pub const DEFAULT_LOAD_TIMEOUT_MS: u32 = 30_000;
+const DEFAULT_TITLE: &str = "Vlens identity verification";
 /// Largest timeout accepted (ten minutes).
-pub const MAX_TIMEOUT_MS: f64 = 600_000.0;
-/// Largest `retries` accepted.
-pub const MAX_RETRIES: f64 = 10.0;
+const MAX_TIMEOUT_MS: f64 = 600_000.0;
 /// Features the iframe always gets: liveness needs both.
-pub const REQUIRED_FEATURES: [&str; 2] = ["camera", "microphone"];
+pub(crate) const REQUIRED_FEATURES: [&str; 2] = ["camera", "microphone"];
 
-/// Every option `mountVlens` knows; others are reported as probable typos.
-pub const KNOWN_OPTIONS: [&str; 19] = [
-    "baseUrl",
-    "height",
-    "width",
-    "minHeight",
-    "maxHeight",
-    "autoResize",
-    "allow",
-    "title",
-    "tokenTimeoutMs",
-    "retries",
-    "loadTimeoutMs",
-    "signal",
-    "onReady",
-    "onStep",
-    "onResize",
-    "onComplete",
-    "onCancel",
-    "onError",
-    "onEvent",
+/// An option's value, reduced to what the reader needs. `J` is an opaque JavaScript handle.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Value<J> {
+    /// `undefined` or `null`: not given.
+    Absent,
+    /// A number.
+    Num(f64),
+    /// A string.
+    Str(String),
+    /// A boolean.
+    Bool(bool),
+    /// An array whose items are all strings.
+    Strings(Vec<String>),
+    /// A function.
+    Function(J),
+    /// An `AbortSignal`.
+    Signal(J),
+    /// Anything else.
+    Other,
+}
+
+/// The host's callbacks, in the order they are looked up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Callback {
+    /// `onReady(detail)`.
+    Ready,
+    /// `onStep(detail)`.
+    Step,
+    /// `onResize(detail)`.
+    Resize,
+    /// `onComplete(detail)`.
+    Complete,
+    /// `onCancel(detail)`.
+    Cancel,
+    /// `onError(detail)`.
+    Error,
+    /// `onStateChange(detail)`.
+    StateChange,
+    /// `onEvent(type, detail)`.
+    Any,
+}
+
+#[derive(Clone, Copy)]
+enum Opt {
+    BaseUrl,
+    Height,
+    Width,
+    MinHeight,
+    MaxHeight,
+    AutoResize,
+    Allow,
+    Title,
+    TokenTimeoutMs,
+    Retries,
+    LoadTimeoutMs,
+    Signal,
+    On(Callback),
+}
+
+/// Every option, by name: the one place option names live.
+const OPTIONS: [(&str, Opt); 20] = [
+    ("baseUrl", Opt::BaseUrl),
+    ("height", Opt::Height),
+    ("width", Opt::Width),
+    ("minHeight", Opt::MinHeight),
+    ("maxHeight", Opt::MaxHeight),
+    ("autoResize", Opt::AutoResize),
+    ("allow", Opt::Allow),
+    ("title", Opt::Title),
+    ("tokenTimeoutMs", Opt::TokenTimeoutMs),
+    ("retries", Opt::Retries),
+    ("loadTimeoutMs", Opt::LoadTimeoutMs),
+    ("signal", Opt::Signal),
+    ("onReady", Opt::On(Callback::Ready)),
+    ("onStep", Opt::On(Callback::Step)),
+    ("onResize", Opt::On(Callback::Resize)),
+    ("onComplete", Opt::On(Callback::Complete)),
+    ("onCancel", Opt::On(Callback::Cancel)),
+    ("onError", Opt::On(Callback::Error)),
+    ("onStateChange", Opt::On(Callback::StateChange)),
+    ("onEvent", Opt::On(Callback::Any)),
 ];
 
 /// A CSS size: pixels, or a CSS length the browser has accepted.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Length {
+pub(crate) enum Length {
     /// CSS pixels.
     Px(f64),
     /// A CSS length such as `80vh` or `100%`.
     Css(String),
 }
 
-/// Whether an option name smells like a server secret.
-pub fn is_secret_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase().replace(['_', '-'], "");
-    lower == "apikey" || lower == "admintoken" || lower == "adminaccesstoken"
+/// The parts of a URL the widget checks, as the browser's URL parser gives them.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct UrlParts {
+    /// Serialised URL.
+    pub href: String,
+    /// `https:`.
+    pub protocol: String,
+    /// Lower-case host name without port.
+    pub hostname: String,
+    /// `https://app.vlenseg.com`.
+    pub origin: String,
+    /// `/vlens/`.
+    pub pathname: String,
+    /// `?a=1`, or empty.
+    pub search: String,
+    /// `#x`, or empty.
+    pub hash: String,
+    /// Whether it has a user name or password.
+    pub has_credentials: bool,
+}
+
+/// What the reader asks of the browser.
+pub(crate) trait Env {
+    /// Parses `url` against `base` (the document's URL), like `new URL(url, base)`.
+    fn parse_url(&self, url: &str, base: Option<&str>) -> Option<UrlParts>;
+    /// Whether `value` is valid for the CSS property `prop` (`CSS.supports`).
+    fn css_supports(&self, prop: &str, value: &str) -> bool;
+}
+
+/// The rules of a session that the engine applies.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Rules {
+    /// `baseUrl` without a trailing slash.
+    pub base: String,
+    /// The exact origin messages must come from, and tokens are posted to.
+    pub origin: String,
+    /// Per-attempt token timeout.
+    pub token_timeout_ms: u32,
+    /// Retries after a failed token attempt.
+    pub retries: u32,
+    /// How long the app may take to report `ready`.
+    pub load_timeout_ms: u32,
+    /// Whether `resize` messages resize the iframe.
+    pub auto_resize: bool,
+    /// Lower bound for auto-resize.
+    pub min_height: Option<f64>,
+    /// Upper bound for auto-resize.
+    pub max_height: Option<f64>,
+}
+
+/// Everything read from `options`.
+pub(crate) struct Config<J> {
+    /// What the engine needs.
+    pub rules: Rules,
+    /// Initial iframe height.
+    pub height: Length,
+    /// Iframe width.
+    pub width: Length,
+    /// The iframe's `allow` attribute.
+    pub allow: String,
+    /// The iframe's `title`.
+    pub title: String,
+    /// Aborting it destroys the session.
+    pub signal: Option<J>,
+    /// The host's callbacks.
+    pub callbacks: Vec<(Callback, J)>,
+    /// Option names not recognised (probable typos: warned about, not refused).
+    pub unknown: Vec<String>,
+}
+
+fn invalid(parts: &[&str]) -> WidgetError {
+    WidgetError::invalid(parts.concat())
+}
+
+/// Reads the options object's own entries.
+pub(crate) fn read<J>(entries: Vec<(String, Value<J>)>, env: &impl Env) -> Result<Config<J>, WidgetError> {
+    let mut base_url: Option<String> = None;
+    let mut cfg = Config {
+        rules: Rules {
+            base: String::new(),
+            origin: String::new(),
+            token_timeout_ms: 15_000,
+            retries: 2,
+            load_timeout_ms: 30_000,
+            auto_resize: true,
+            min_height: None,
+            max_height: None,
+        },
+        height: Length::Px(700.0),
+        width: Length::Css("100%".into()),
+        allow: String::new(),
+        title: DEFAULT_TITLE.into(),
+        signal: None,
+        callbacks: Vec::new(),
+        unknown: Vec::new(),
+    };
+    let mut extras: Vec<String> = Vec::new();
+    for (key, value) in entries {
+        if is_secret_name(&key) {
+            return Err(secret_error(&key));
+        }
+        let Some(&(name, opt)) = OPTIONS.iter().find(|(n, _)| *n == key) else {
+            cfg.unknown.push(key);
+            continue;
+        };
+        if matches!(value, Value::Absent) {
+            continue;
+        }
+        match (opt, value) {
+            (Opt::BaseUrl, Value::Str(s)) => base_url = Some(s),
+            (Opt::BaseUrl, _) => return Err(invalid(&["baseUrl must be a string such as 'https://app.vlenseg.com'"])),
+            (Opt::Height, v) => cfg.height = length(name, v, env)?,
+            (Opt::Width, v) => cfg.width = length(name, v, env)?,
+            (Opt::MinHeight, v) => cfg.rules.min_height = Some(pixels(name, &v)?),
+            (Opt::MaxHeight, v) => cfg.rules.max_height = Some(pixels(name, &v)?),
+            (Opt::AutoResize, Value::Bool(b)) => cfg.rules.auto_resize = b,
+            (Opt::AutoResize, _) => return Err(invalid(&["autoResize must be true or false"])),
+            (Opt::Allow, Value::Str(s)) => extras.push(s),
+            (Opt::Allow, Value::Strings(list)) => extras = list,
+            (Opt::Allow, _) => {
+                return Err(invalid(&[
+                    "allow must be a string like 'fullscreen; clipboard-write' or an array of strings",
+                ]))
+            }
+            (Opt::Title, Value::Str(t)) if !t.trim().is_empty() && t.len() <= 200 => cfg.title = t,
+            (Opt::Title, _) => {
+                return Err(invalid(&["title must be a non-empty string that names the iframe for screen readers"]))
+            }
+            (Opt::TokenTimeoutMs, v) => cfg.rules.token_timeout_ms = timeout_ms(name, &v)?,
+            (Opt::LoadTimeoutMs, v) => cfg.rules.load_timeout_ms = timeout_ms(name, &v)?,
+            (Opt::Retries, Value::Num(n)) if (0.0..=10.0).contains(&n) && n == f64::from(n as u32) => {
+                cfg.rules.retries = n as u32
+            }
+            (Opt::Retries, _) => return Err(invalid(&["retries must be a whole number from 0 to 10"])),
+            (Opt::Signal, Value::Signal(s)) => cfg.signal = Some(s),
+            (Opt::Signal, _) => {
+                return Err(invalid(&["signal must be an AbortSignal, e.g. from new AbortController().signal"]))
+            }
+            (Opt::On(cb), Value::Function(f)) => cfg.callbacks.push((cb, f)),
+            (Opt::On(_), _) => return Err(invalid(&[name, " must be a function"])),
+        }
+    }
+    if let (Some(lo), Some(hi)) = (cfg.rules.min_height, cfg.rules.max_height) {
+        if lo > hi {
+            return Err(invalid(&["minHeight must not be larger than maxHeight"]));
+        }
+    }
+    cfg.allow = allow_attr(extras.iter().map(String::as_str))?;
+    let base_url = base_url.as_deref().unwrap_or(DEFAULT_BASE_URL);
+    let url = env.parse_url(base_url, None).ok_or_else(|| {
+        invalid(&["baseUrl '", base_url, "' is not an absolute URL; use e.g. 'https://app.vlenseg.com'"])
+    })?;
+    check_base_url(&url)?;
+    cfg.rules.base = [url.origin.as_str(), url.pathname.trim_end_matches('/')].concat();
+    cfg.rules.origin = url.origin;
+    Ok(cfg)
+}
+
+fn length<J>(name: &str, value: Value<J>, env: &impl Env) -> Result<Length, WidgetError> {
+    match value {
+        Value::Num(n) => pixels(name, &Value::<()>::Num(n)).map(Length::Px),
+        Value::Str(s) if s.len() <= 100 && env.css_supports(name, &s) => Ok(Length::Css(s)),
+        _ => Err(invalid(&[name, " must be a number of pixels or a CSS length such as '80vh' or '100%'"])),
+    }
+}
+
+fn pixels<J>(name: &str, value: &Value<J>) -> Result<f64, WidgetError> {
+    match value {
+        Value::Num(n) if (0.0..=crate::protocol::MAX_HEIGHT).contains(n) => Ok(*n),
+        _ => Err(invalid(&[name, " must be a number of CSS pixels between 0 and 100000"])),
+    }
+}
+
+fn timeout_ms<J>(name: &str, value: &Value<J>) -> Result<u32, WidgetError> {
+    match value {
+        Value::Num(v) if *v >= 1.0 && *v <= MAX_TIMEOUT_MS => Ok(*v as u32),
+        _ => Err(invalid(&[name, " must be a number of milliseconds between 1 and 600000"])),
+    }
+}
+
+/// A name with its case, `-`, `_` and other punctuation folded away (`X-Api-Key` → `xapikey`).
+fn folded(name: &str) -> String {
+    name.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect()
+}
+
+/// Whether a name (option, header, query or body field) smells like a server secret.
+pub(crate) fn is_secret_name(name: &str) -> bool {
+    let f = folded(name);
+    f.ends_with("apikey") || f == "admintoken" || f == "adminaccesstoken"
 }
 
 /// The error for a secret handed to the browser.
-pub fn secret_error(name: &str) -> WidgetError {
-    WidgetError::invalid(
-        [
-            "`",
-            name,
-            "` must not be given to the widget: the Vlens ApiKey and admin token stay on your server. ",
-            "Create the session there (CreateAuthSession / CreateInvitation) and pass the widget a tokenProvider that calls your server",
-        ]
-        .concat(),
-    )
+pub(crate) fn secret_error(name: &str) -> WidgetError {
+    invalid(&[
+        "`",
+        name,
+        "` must not be given to the widget: the Vlens ApiKey and admin token stay on your server. ",
+        "Create the session there (CreateAuthSession / CreateInvitation) and pass the widget a tokenProvider that calls your server",
+    ])
 }
 
-/// Checks the parts of a parsed `baseUrl`.
-pub fn check_base_url(
-    protocol: &str,
-    hostname: &str,
-    has_credentials: bool,
-    search: &str,
-    hash: &str,
-) -> Result<(), WidgetError> {
-    let local = matches!(hostname, "localhost" | "127.0.0.1" | "[::1]");
-    if protocol != "https:" && !(protocol == "http:" && local) {
-        return Err(WidgetError::invalid(
+/// Whether a parsed host name is the Vlens API (or below it), however it was spelled:
+/// the URL parser lower-cases and percent-decodes; a trailing dot is folded here.
+fn is_vlens_api(hostname: &str) -> bool {
+    let host = hostname.trim_end_matches('.').to_ascii_lowercase();
+    host == VLENS_API_HOST || host.ends_with(".api.vlenseg.com")
+}
+
+fn check_base_url(url: &UrlParts) -> Result<(), WidgetError> {
+    let local = matches!(url.hostname.as_str(), "localhost" | "127.0.0.1" | "[::1]");
+    if url.protocol != "https:" && !(url.protocol == "http:" && local) {
+        return Err(invalid(&[
             "baseUrl must be an https: URL such as https://app.vlenseg.com; http: is allowed only for localhost, 127.0.0.1 and [::1]",
-        ));
+        ]));
     }
-    if has_credentials || !search.is_empty() || !hash.is_empty() {
-        return Err(WidgetError::invalid(
+    if url.has_credentials || !url.search.is_empty() || !url.hash.is_empty() {
+        return Err(invalid(&[
             "baseUrl must be the plain address of the Vlens app (like https://app.vlenseg.com), without user name, query or fragment",
-        ));
+        ]));
     }
-    if hostname == VLENS_API_HOST {
-        return Err(WidgetError::invalid(
+    if is_vlens_api(&url.hostname) {
+        return Err(invalid(&[
             "baseUrl points at api.vlenseg.com, the server API; the iframe loads the app: use https://app.vlenseg.com",
-        ));
+        ]));
     }
     Ok(())
 }
 
-/// Checks the parts of a parsed token-provider URL.
-pub fn check_provider_url(protocol: &str, hostname: &str) -> Result<(), WidgetError> {
-    if hostname == VLENS_API_HOST || hostname.ends_with(".api.vlenseg.com") {
-        return Err(WidgetError::invalid(
+/// Checks a parsed token-provider URL: never the Vlens API, never a secret in its query.
+pub(crate) fn check_provider_url(url: &UrlParts) -> Result<(), WidgetError> {
+    if is_vlens_api(&url.hostname) {
+        return Err(invalid(&[
             "tokenProvider points at api.vlenseg.com: create the session on your server; the ApiKey must never reach the browser. Point tokenProvider at your own endpoint (e.g. /api/vlens/session)",
-        ));
+        ]));
     }
-    if protocol != "https:" && protocol != "http:" {
-        return Err(WidgetError::invalid(
+    if url.protocol != "https:" && url.protocol != "http:" {
+        return Err(invalid(&[
             "tokenProvider must be an http(s) URL of your own session endpoint, such as /api/vlens/session",
-        ));
+        ]));
     }
-    Ok(())
+    check_form_names(url.search.trim_start_matches('?'))
 }
 
-/// `baseUrl` without a trailing slash, so `/session` can be appended.
-pub fn trim_base(origin: &str, pathname: &str) -> String {
-    [origin, pathname.trim_end_matches('/')].concat()
+/// Refuses a secret among the names of `a=1&b=2` (a query string or a form body).
+pub(crate) fn check_form_names(form: &str) -> Result<(), WidgetError> {
+    match form
+        .split('&')
+        .map(|pair| pair.split('=').next().unwrap_or(pair))
+        .find(|n| is_secret_name(&percent_decode(n)))
+    {
+        Some(name) => Err(secret_error(name)),
+        None => Ok(()),
+    }
 }
 
-/// The iframe `src` for a token; `encoded_token` is already `encodeURIComponent`-ed.
-pub fn session_src(base: &str, encoded_token: &str) -> String {
-    [base, "/session?token=", encoded_token].concat()
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: Option<&u8>| b.and_then(|b| char::from(*b).to_digit(16));
+        match (bytes[i], hex(bytes.get(i + 1)), hex(bytes.get(i + 2))) {
+            (b'%', Some(hi), Some(lo)) => {
+                out.push((hi * 16 + lo) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The iframe `src` for a token: `base + '/session?token=' + encodeURIComponent(token)`.
+pub(crate) fn session_src(base: &str, token: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut src = [base, "/session?token="].concat();
+    for &b in token.as_bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&b) {
+            src.push(char::from(b));
+        } else {
+            src.push('%');
+            src.push(char::from(HEX[usize::from(b >> 4)]));
+            src.push(char::from(HEX[usize::from(b & 15)]));
+        }
+    }
+    src
 }
 
 /// The iframe's `allow` attribute: camera and microphone, then the host's extra features.
-pub fn allow_attr<'a>(extras: impl IntoIterator<Item = &'a str>) -> Result<String, WidgetError> {
+fn allow_attr<'a>(extras: impl IntoIterator<Item = &'a str>) -> Result<String, WidgetError> {
     let mut out: Vec<String> = REQUIRED_FEATURES.iter().map(|f| (*f).to_string()).collect();
     for item in extras {
         for directive in item.split(';').map(str::trim).filter(|d| !d.is_empty()) {
             let ok = directive.len() <= 200
                 && directive.chars().all(|c| c.is_ascii_alphanumeric() || " -_'*:/.[]".contains(c));
             if !ok {
-                return Err(WidgetError::invalid(
-                    [
-                        "allow: '",
-                        directive,
-                        "' is not a permissions-policy feature such as 'fullscreen' or 'clipboard-write'",
-                    ]
-                    .concat(),
-                ));
+                return Err(invalid(&[
+                    "allow: '",
+                    directive,
+                    "' is not a permissions-policy feature such as 'fullscreen' or 'clipboard-write'",
+                ]));
             }
             let name = directive.split(' ').next().unwrap_or(directive);
             if !out.iter().any(|d| d.split(' ').next() == Some(name)) {
@@ -154,91 +425,180 @@ pub fn allow_attr<'a>(extras: impl IntoIterator<Item = &'a str>) -> Result<Strin
     Ok(out.join("; "))
 }
 
-/// Checks a timeout option (milliseconds).
-pub fn timeout_ms(name: &str, value: Option<f64>, default: u32) -> Result<u32, WidgetError> {
-    match value {
-        None => Ok(default),
-        Some(v) if v.is_finite() && v > 0.0 && v <= MAX_TIMEOUT_MS => Ok(v as u32),
-        Some(_) => Err(WidgetError::invalid([name, " must be a number of milliseconds between 1 and 600000"].concat())),
-    }
-}
-
-/// Checks `retries`.
-pub fn retries(value: Option<f64>) -> Result<u32, WidgetError> {
-    match value {
-        None => Ok(DEFAULT_RETRIES),
-        Some(v) if v.fract() == 0.0 && (0.0..=MAX_RETRIES).contains(&v) => Ok(v as u32),
-        Some(_) => Err(WidgetError::invalid("retries must be a whole number from 0 to 10")),
-    }
-}
-
-/// Checks a size in pixels (`height` as a number, `minHeight`, `maxHeight`).
-pub fn pixels(name: &str, value: f64) -> Result<f64, WidgetError> {
-    if (0.0..=crate::protocol::MAX_HEIGHT).contains(&value) {
-        Ok(value)
-    } else {
-        Err(WidgetError::invalid([name, " must be a number of CSS pixels between 0 and 100000"].concat()))
-    }
-}
-
-/// Checks that `minHeight` does not exceed `maxHeight`.
-pub fn check_clamp(min: Option<f64>, max: Option<f64>) -> Result<(), WidgetError> {
-    match (min, max) {
-        (Some(lo), Some(hi)) if lo > hi => Err(WidgetError::invalid("minHeight must not be larger than maxHeight")),
-        _ => Ok(()),
-    }
-}
-
 /// The height to apply for an app's resize request.
-pub fn clamp_height(requested: f64, min: Option<f64>, max: Option<f64>) -> f64 {
+pub(crate) fn clamp_height(requested: f64, min: Option<f64>, max: Option<f64>) -> f64 {
     let h = max.map_or(requested, |m| requested.min(m));
     min.map_or(h, |m| h.max(m))
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    #[test]
-    fn base_url_must_be_https_except_on_loopback() {
-        assert!(check_base_url("https:", "app.vlenseg.com", false, "", "").is_ok());
-        for host in ["localhost", "127.0.0.1", "[::1]"] {
-            assert!(check_base_url("http:", host, false, "", "").is_ok(), "{host}");
+    /// A stand-in for the browser's URL parser, good enough for absolute test URLs.
+    pub(crate) struct FakeEnv;
+
+    impl Env for FakeEnv {
+        fn parse_url(&self, url: &str, base: Option<&str>) -> Option<UrlParts> {
+            let url = if url.starts_with('/') { [base?.trim_end_matches('/'), url].concat() } else { url.into() };
+            let (protocol, rest) = url.split_once("//")?;
+            let (authority, path) =
+                rest.split_once('/').map_or((rest, "/".to_string()), |(a, p)| (a, ["/", p].concat()));
+            let (path, hash) = path.split_once('#').map_or((path.as_str(), ""), |(p, h)| (p, h));
+            let (pathname, search) = path.split_once('?').map_or((path, ""), |(p, s)| (p, s));
+            let (creds, host) = authority.rsplit_once('@').map_or((None, authority), |(c, h)| (Some(c), h));
+            let hostname = host.split(':').next()?.to_ascii_lowercase();
+            Some(UrlParts {
+                href: url.clone(),
+                protocol: protocol.into(),
+                origin: [protocol, "//", &host.to_ascii_lowercase()].concat(),
+                hostname,
+                pathname: pathname.into(),
+                search: if search.is_empty() { String::new() } else { ["?", search].concat() },
+                hash: if hash.is_empty() { String::new() } else { ["#", hash].concat() },
+                has_credentials: creds.is_some(),
+            })
         }
-        let err = check_base_url("http:", "example.com", false, "", "").unwrap_err();
-        assert!(err.message.contains("https:"));
-        assert!(check_base_url("javascript:", "", false, "", "").is_err());
-        assert!(check_base_url("http:", "127.0.0.2", false, "", "").is_err());
-        assert!(check_base_url("https:", "app.vlenseg.com", true, "", "").is_err());
-        assert!(check_base_url("https:", "app.vlenseg.com", false, "?a=1", "").is_err());
-        assert!(check_base_url("https:", "app.vlenseg.com", false, "", "#x").is_err());
-        assert!(check_base_url("https:", "api.vlenseg.com", false, "", "").is_err());
+        fn css_supports(&self, _prop: &str, value: &str) -> bool {
+            value.ends_with("vh") || value.ends_with('%') || value.ends_with("px")
+        }
+    }
+
+    fn entries(pairs: &[(&str, Value<u8>)]) -> Vec<(String, Value<u8>)> {
+        pairs.iter().map(|(k, v)| ((*k).into(), v.clone())).collect()
+    }
+
+    fn read_ok(pairs: &[(&str, Value<u8>)]) -> Config<u8> {
+        read(entries(pairs), &FakeEnv).unwrap_or_else(|e| panic!("{}", e.message))
+    }
+
+    fn read_err(pairs: &[(&str, Value<u8>)]) -> String {
+        match read(entries(pairs), &FakeEnv) {
+            Ok(_) => panic!("accepted {pairs:?}"),
+            Err(e) => e.message,
+        }
+    }
+
+    fn s(v: &str) -> Value<u8> {
+        Value::Str(v.into())
     }
 
     #[test]
-    fn provider_url_must_not_be_the_vlens_api() {
-        let err = check_provider_url("https:", "api.vlenseg.com").unwrap_err();
-        assert!(err.message.contains("ApiKey must never reach the browser"));
-        assert!(check_provider_url("https:", "eu.api.vlenseg.com").is_err());
-        assert!(check_provider_url("https:", "shop.example").is_ok());
-        assert!(check_provider_url("http:", "127.0.0.1").is_ok());
-        assert!(check_provider_url("data:", "").is_err());
+    fn defaults_follow_the_contract() {
+        let c = read_ok(&[]);
+        assert_eq!(c.rules.base, "https://app.vlenseg.com");
+        assert_eq!(c.rules.origin, "https://app.vlenseg.com");
+        assert_eq!((c.rules.token_timeout_ms, c.rules.retries, c.rules.load_timeout_ms), (15_000, 2, 30_000));
+        assert_eq!(c.height, Length::Px(700.0));
+        assert_eq!(c.width, Length::Css("100%".into()));
+        assert_eq!(c.allow, "camera; microphone");
+        assert_eq!(c.title, "Vlens identity verification");
+        assert!(c.rules.auto_resize);
     }
 
     #[test]
-    fn secret_names_are_recognised() {
-        for n in ["apiKey", "ApiKey", "api_key", "API-KEY", "adminToken", "adminAccessToken"] {
+    fn every_option_is_read_from_the_one_table() {
+        let c = read_ok(&[
+            ("baseUrl", s("http://localhost:9/vlens/")),
+            ("height", s("80vh")),
+            ("width", Value::Num(320.0)),
+            ("minHeight", Value::Num(100.0)),
+            ("maxHeight", Value::Num(900.0)),
+            ("autoResize", Value::Bool(false)),
+            ("allow", Value::Strings(vec!["fullscreen".into(), "camera".into()])),
+            ("title", s("KYC")),
+            ("tokenTimeoutMs", Value::Num(250.7)),
+            ("retries", Value::Num(0.0)),
+            ("loadTimeoutMs", Value::Num(1000.0)),
+            ("signal", Value::Signal(7)),
+            ("onComplete", Value::Function(1)),
+            ("onStateChange", Value::Function(2)),
+            ("onEvent", Value::Function(3)),
+            ("onReady", Value::Absent),
+            ("colour", s("red")),
+        ]);
+        assert_eq!(c.rules.base, "http://localhost:9/vlens");
+        assert_eq!(c.rules.origin, "http://localhost:9");
+        assert_eq!((c.height, c.width), (Length::Css("80vh".into()), Length::Px(320.0)));
+        assert_eq!((c.rules.min_height, c.rules.max_height), (Some(100.0), Some(900.0)));
+        assert!(!c.rules.auto_resize);
+        assert_eq!(c.allow, "camera; microphone; fullscreen");
+        assert_eq!(c.title, "KYC");
+        assert_eq!((c.rules.token_timeout_ms, c.rules.retries, c.rules.load_timeout_ms), (250, 0, 1000));
+        assert_eq!(c.signal, Some(7));
+        assert_eq!(c.callbacks, vec![(Callback::Complete, 1), (Callback::StateChange, 2), (Callback::Any, 3)]);
+        assert_eq!(c.unknown, vec!["colour".to_string()]);
+    }
+
+    #[test]
+    fn bad_values_are_refused_with_the_option_name() {
+        for (pairs, needle) in [
+            (vec![("baseUrl", Value::Num(1.0))], "baseUrl must be a string"),
+            (vec![("baseUrl", s("app.vlenseg.com"))], "not an absolute URL"),
+            (vec![("baseUrl", s("http://example.com"))], "https:"),
+            (vec![("baseUrl", s("http://127.0.0.2"))], "https:"),
+            (vec![("baseUrl", s("https://u:p@app.vlenseg.com"))], "without user name"),
+            (vec![("baseUrl", s("https://app.vlenseg.com/?a=1"))], "without user name"),
+            (vec![("baseUrl", s("https://app.vlenseg.com/#x"))], "without user name"),
+            (vec![("baseUrl", s("https://API.vlenseg.com."))], "server API"),
+            (vec![("height", Value::Num(-5.0))], "height must be"),
+            (vec![("height", s("tall"))], "height must be"),
+            (vec![("minHeight", Value::Num(f64::NAN))], "minHeight must be"),
+            (vec![("minHeight", Value::Num(500.0)), ("maxHeight", Value::Num(400.0))], "minHeight must not"),
+            (vec![("autoResize", s("no"))], "autoResize"),
+            (vec![("allow", Value::Other)], "allow must be"),
+            (vec![("allow", s("camera\" onload=\"x"))], "permissions-policy feature"),
+            (vec![("title", s("  "))], "title must be"),
+            (vec![("tokenTimeoutMs", Value::Num(0.0))], "tokenTimeoutMs must be"),
+            (vec![("loadTimeoutMs", Value::Num(f64::INFINITY))], "loadTimeoutMs must be"),
+            (vec![("loadTimeoutMs", Value::Num(700_000.0))], "loadTimeoutMs must be"),
+            (vec![("retries", Value::Num(1.5))], "retries"),
+            (vec![("retries", Value::Num(11.0))], "retries"),
+            (vec![("signal", Value::Other)], "AbortSignal"),
+            (vec![("onComplete", s("x"))], "onComplete must be a function"),
+            (vec![("ApiKey", s("k"))], "stay on your server"),
+            (vec![("x-api-key", s("k"))], "stay on your server"),
+        ] {
+            let message = read_err(&pairs);
+            assert!(message.contains(needle), "{pairs:?}: {message}");
+        }
+    }
+
+    #[test]
+    fn secret_names_are_recognised_however_spelled() {
+        for n in ["apiKey", "ApiKey", "api_key", "API-KEY", "Api-Key", "X-ApiKey", "adminToken", "adminAccessToken"] {
             assert!(is_secret_name(n), "{n}");
         }
         assert!(!is_secret_name("baseUrl"));
-        assert!(secret_error("ApiKey").message.contains("stay on your server"));
+        assert!(!is_secret_name("apiKeyId"));
     }
 
     #[test]
-    fn src_and_base_are_joined_without_double_slashes() {
-        assert_eq!(trim_base("https://app.vlenseg.com", "/"), "https://app.vlenseg.com");
-        assert_eq!(trim_base("http://localhost:9", "/vlens/"), "http://localhost:9/vlens");
-        assert_eq!(session_src("https://app.vlenseg.com", "a%26b"), "https://app.vlenseg.com/session?token=a%26b");
+    fn the_provider_url_is_never_the_vlens_api_nor_carries_a_secret() {
+        let parse = |u: &str| FakeEnv.parse_url(u, Some("https://shop.example/")).unwrap();
+        for bad in [
+            "https://api.vlenseg.com/x",
+            "https://api.vlenseg.com./x",
+            "https://API.VlensEG.com/x",
+            "https://eu.api.vlenseg.com/x",
+            "/api/vlens/session?ApiKey=k",
+            "/api/vlens/session?a=1&api%2Dkey=k",
+            "data:text/plain,x",
+        ] {
+            let parts = FakeEnv.parse_url(bad, Some("https://shop.example/")).unwrap_or_default();
+            assert!(check_provider_url(&parts).is_err(), "{bad}");
+        }
+        let err = check_provider_url(&parse("https://api.vlenseg.com./x")).unwrap_err();
+        assert!(err.message.contains("ApiKey must never reach the browser"));
+        assert!(check_provider_url(&parse("/api/vlens/session?user=1")).is_ok());
+        assert!(check_provider_url(&parse("http://127.0.0.1:8080/t")).is_ok());
+        assert!(check_form_names("phone=1&X_API_KEY=2").is_err());
+    }
+
+    #[test]
+    fn src_encodes_the_token_like_encode_uri_component() {
+        assert_eq!(session_src("https://a.b", "a&b#c%d e/é"), "https://a.b/session?token=a%26b%23c%25d%20e%2F%C3%A9");
+        assert_eq!(session_src("https://a.b", "eyJ.a-_!~*'()"), "https://a.b/session?token=eyJ.a-_!~*'()");
     }
 
     #[test]
@@ -249,27 +609,7 @@ mod tests {
             "camera; microphone; fullscreen; clipboard-write"
         );
         assert_eq!(allow_attr(["microphone 'src'", " ;; "]).unwrap(), "camera; microphone");
-        assert!(allow_attr(["camera\" onload=\"x"]).is_err());
         assert!(allow_attr(["<script>"]).is_err());
-    }
-
-    #[test]
-    fn numeric_options_are_bounded() {
-        assert_eq!(timeout_ms("tokenTimeoutMs", None, 15000), Ok(15000));
-        assert_eq!(timeout_ms("tokenTimeoutMs", Some(250.7), 1), Ok(250));
-        for bad in [0.0, -1.0, f64::NAN, f64::INFINITY, 700_000.0] {
-            assert!(timeout_ms("loadTimeoutMs", Some(bad), 1).unwrap_err().message.starts_with("loadTimeoutMs"));
-        }
-        assert_eq!(retries(None), Ok(2));
-        assert_eq!(retries(Some(0.0)), Ok(0));
-        for bad in [-1.0, 1.5, 11.0, f64::NAN] {
-            assert!(retries(Some(bad)).is_err());
-        }
-        assert_eq!(pixels("height", 700.0), Ok(700.0));
-        assert!(pixels("height", -5.0).is_err());
-        assert!(pixels("minHeight", f64::NAN).is_err());
-        assert!(check_clamp(Some(500.0), Some(400.0)).is_err());
-        assert!(check_clamp(Some(400.0), None).is_ok());
     }
 
     #[test]

@@ -3,29 +3,31 @@
 //! Parsing is written against [`MessageView`], so it runs natively in unit tests
 //! and fuzzers as well as over JavaScript values in the browser.
 
+use alloc::string::String;
+
 /// Longest JSON string message parsed; longer ones are dropped unread.
-pub const MAX_STRING_MESSAGE: u32 = 64 * 1024;
+pub(crate) const MAX_STRING_MESSAGE: u32 = 64 * 1024;
 /// Longest accepted `type`.
-pub const MAX_TYPE: u32 = 64;
+pub(crate) const MAX_TYPE: u32 = 64;
 /// Longest accepted `step` name.
-pub const MAX_STEP: u32 = 256;
+pub(crate) const MAX_STEP: u32 = 256;
 /// Longest app error code kept.
-pub const MAX_APP_CODE: u32 = 64;
+pub(crate) const MAX_APP_CODE: u32 = 64;
 /// Longest app error message kept.
-pub const MAX_APP_MESSAGE: u32 = 2048;
+pub(crate) const MAX_APP_MESSAGE: u32 = 2048;
 /// Largest height the app may ask for, in CSS pixels.
-pub const MAX_HEIGHT: f64 = 100_000.0;
+pub(crate) const MAX_HEIGHT: f64 = 100_000.0;
 
 /// `source` of messages from the app.
-pub const APP_SOURCE: &str = "vlens";
+pub(crate) const APP_SOURCE: &str = "vlens";
 /// `source` of messages from the widget to the app.
-pub const HOST_SOURCE: &str = "vlens-host";
+pub(crate) const HOST_SOURCE: &str = "vlens-host";
 /// The protocol version spoken.
-pub const VERSION: f64 = 1.0;
+pub(crate) const VERSION: f64 = 1.0;
 
 /// A field of an incoming message, reduced to what the protocol needs.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Field {
+pub(crate) enum Field {
     /// Absent or `undefined`.
     Missing,
     /// A string no longer than the limit asked for.
@@ -41,7 +43,7 @@ pub enum Field {
 }
 
 /// Read access to one object of an incoming message.
-pub trait MessageView: Sized {
+pub(crate) trait MessageView: Sized {
     /// The own field `key`; strings longer than `max_chars` UTF-16 units read as [`Field::TooLong`].
     fn field(&self, key: &str, max_chars: u32) -> Field;
     /// The `data` member, when it is an object.
@@ -50,7 +52,7 @@ pub trait MessageView: Sized {
 
 /// A well-formed message from the app.
 #[derive(Clone, Debug, PartialEq)]
-pub enum AppMessage {
+pub(crate) enum AppMessage {
     /// The app is ready for the user.
     Ready,
     /// The user reached a step.
@@ -84,7 +86,7 @@ fn short_str(field: Field) -> Option<String> {
 }
 
 /// Reads a message, or `None` when it is not a well-formed Vlens message.
-pub fn parse<V: MessageView>(msg: &V) -> Option<AppMessage> {
+pub(crate) fn parse<V: MessageView>(msg: &V) -> Option<AppMessage> {
     if msg.field("source", 16) != Field::Str(APP_SOURCE.into()) {
         return None;
     }

@@ -1,31 +1,27 @@
-//! Token providers: the host's endpoint (URL or request object) or its own function.
+//! Token providers, one type per form: the host's endpoint, or its own function.
+//! Calls return a promise; the executor feeds its outcome back to the engine.
 
 use crate::error::WidgetError;
 use crate::js;
-use crate::options;
+use crate::options::{self, Env, UrlParts};
 use crate::token::{self, Failure, Reason, MAX_TOKEN_CHARS};
-use js_sys::{Function, Promise, JSON};
+use alloc::string::String;
+use js_sys::{Array, Function, Object, JSON};
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortSignal, Headers, RequestCredentials, RequestInit, Response};
+use web_sys::{AbortSignal, Headers};
+
+/// The host's session endpoint, with its request ready to send.
+pub(crate) struct Endpoint {
+    url: String,
+    /// `{method, headers, body?, credentials}`; a `signal` is added per call.
+    init: JsValue,
+}
 
 /// Where tokens come from.
-#[derive(Clone)]
-pub enum Provider {
-    /// The host's session endpoint.
-    Http {
-        /// Absolute URL.
-        url: String,
-        /// HTTP method, `POST` unless given.
-        method: String,
-        /// Headers, `Accept: application/json` unless given.
-        headers: Headers,
-        /// Request body, already serialised.
-        body: Option<String>,
-        /// Cookie policy, `same-origin` unless given.
-        credentials: RequestCredentials,
-    },
-    /// The host's own function `(ctx) => string | Promise<string>`.
+pub(crate) enum Provider {
+    /// A URL or `{url, method?, headers?, body?, credentials?}`.
+    Http(Endpoint),
+    /// `(ctx) => string | Promise<string>`.
     Function(Function),
 }
 
@@ -36,162 +32,191 @@ fn invalid(message: &str) -> WidgetError {
 }
 
 impl Provider {
-    /// Reads and checks the `tokenProvider` argument; `base_uri` resolves relative URLs.
-    pub fn from_js(value: &JsValue, base_uri: &str) -> Result<Provider, WidgetError> {
-        if let Some(f) = value.dyn_ref::<Function>() {
-            return Ok(Provider::Function(f.clone()));
+    /// Reads and checks the `tokenProvider` argument; `base` resolves relative URLs.
+    pub(crate) fn from_js(value: &JsValue, base: Option<&str>, env: &impl Env) -> Result<Provider, WidgetError> {
+        if value.is_function() {
+            return Ok(Provider::Function(value.clone().unchecked_into()));
         }
-        if let Some(url) = value.as_string() {
-            return Self::http(&url, base_uri, None, JsValue::UNDEFINED, JsValue::UNDEFINED, None);
+        let (mut url, mut method, mut headers, mut body, mut credentials) =
+            (None, JsValue::UNDEFINED, JsValue::UNDEFINED, JsValue::UNDEFINED, JsValue::UNDEFINED);
+        if let Some(s) = value.as_string() {
+            url = Some(s);
+        } else if value.is_object() {
+            // Own properties only: a polluted Object.prototype must not add a header or a URL.
+            for (key, v) in js::own_entries(value) {
+                match key.as_str() {
+                    "url" => url = v.as_string(),
+                    "method" => method = v,
+                    "headers" => headers = v,
+                    "body" => body = v,
+                    "credentials" => credentials = v,
+                    _ => {}
+                }
+            }
+            if url.is_none() {
+                return Err(invalid("tokenProvider.url must be a string: the URL of your session endpoint"));
+            }
         }
-        if !value.is_object() {
-            return Err(invalid(SHAPE_HINT));
-        }
-        let url = js::get(value, "url")
-            .as_string()
-            .ok_or_else(|| invalid("tokenProvider.url must be a string: the URL of your session endpoint"))?;
-        let method = match js::given(js::get(value, "method")) {
-            None => None,
-            Some(m) => Some(
-                m.as_string()
-                    .filter(|m| !m.is_empty() && m.chars().all(|c| c.is_ascii_alphabetic()))
-                    .ok_or_else(|| invalid("tokenProvider.method must be an HTTP method such as 'POST' or 'GET'"))?,
-            ),
-        };
-        let credentials = match js::given(js::get(value, "credentials")) {
-            None => None,
-            Some(c) => Some(match c.as_string().as_deref() {
-                Some("omit") => RequestCredentials::Omit,
-                Some("same-origin") => RequestCredentials::SameOrigin,
-                Some("include") => RequestCredentials::Include,
-                _ => return Err(invalid("tokenProvider.credentials must be 'omit', 'same-origin' or 'include'")),
-            }),
-        };
-        Self::http(&url, base_uri, method, js::get(value, "headers"), js::get(value, "body"), credentials)
-    }
-
-    fn http(
-        url: &str,
-        base_uri: &str,
-        method: Option<String>,
-        headers: JsValue,
-        body: JsValue,
-        credentials: Option<RequestCredentials>,
-    ) -> Result<Provider, WidgetError> {
-        let parsed = web_sys::Url::new_with_base(url, base_uri).map_err(|_| {
-            invalid(
-                &[
+        let url = url.ok_or_else(|| invalid(SHAPE_HINT))?;
+        let parsed = env.parse_url(&url, base).ok_or_else(|| {
+            WidgetError::invalid(
+                [
                     "tokenProvider: '",
-                    url,
+                    &url,
                     "' is not a valid URL; use the URL of your session endpoint, such as /api/vlens/session",
                 ]
                 .concat(),
             )
         })?;
-        options::check_provider_url(&parsed.protocol(), &parsed.hostname())?;
-        let headers = match js::given(headers) {
-            None => Headers::new().map_err(|_| invalid("tokenProvider.headers could not be created"))?,
-            Some(h) => Headers::new_with_str_sequence_sequence(&h).map_err(|_| {
-                invalid("tokenProvider.headers must be an object of header names to string values, or a Headers object")
-            })?,
+        options::check_provider_url(&parsed)?;
+        Ok(Provider::Http(Endpoint::new(parsed, method, headers, body, credentials)?))
+    }
+
+    /// Starts one attempt: a value or a promise of one; `Err` when a function provider throws at once.
+    pub(crate) fn call(&self, reason: Reason, signal: &AbortSignal) -> Result<JsValue, Failure> {
+        match self {
+            Provider::Function(f) => {
+                let ctx = js::object(&[("reason", reason.as_str().into()), ("signal", signal.into())]);
+                let returned = f.call1(&JsValue::UNDEFINED, &ctx).map_err(|e| {
+                    Failure::Transient(["the tokenProvider function threw: ", &js::describe(&e)].concat())
+                })?;
+                Ok(returned)
+            }
+            Provider::Http(endpoint) => {
+                let init = Object::assign(&Object::new(), endpoint.init.unchecked_ref());
+                let _ = js_sys::Reflect::set(&init, &"signal".into(), signal);
+                Ok(js::fetch_answer(&endpoint.url, &init).into())
+            }
+        }
+    }
+
+    /// Reads what the attempt's promise resolved to.
+    pub(crate) fn answer(&self, value: &JsValue) -> Result<String, Failure> {
+        match self {
+            Provider::Function(_) => {
+                token_string(value, "the tokenProvider function returned something that is not a string")
+            }
+            Provider::Http(endpoint) => {
+                let answer: &Array = value.unchecked_ref();
+                let status = answer.get(0).as_f64().unwrap_or(0.0) as u16;
+                let content_type = answer.get(1).as_string().unwrap_or_default().to_ascii_lowercase();
+                let text = answer.get(2);
+                if !(200..300).contains(&status) {
+                    return Err(token::status_failure(&endpoint.url, status, error_reason(&text).as_deref()));
+                }
+                read_body(&content_type, &text)
+            }
+        }
+    }
+
+    /// Why the attempt's promise rejected.
+    pub(crate) fn rejection(&self, e: &JsValue) -> Failure {
+        Failure::Transient(match self {
+            Provider::Function(_) => ["the tokenProvider function's promise rejected: ", &js::describe(e)].concat(),
+            Provider::Http(endpoint) => [
+                "could not reach the token endpoint ",
+                &endpoint.url,
+                " (",
+                &js::describe(e),
+                "): check the URL, your network and CORS",
+            ]
+            .concat(),
+        })
+    }
+}
+
+impl Endpoint {
+    fn new(
+        url: UrlParts,
+        method: JsValue,
+        headers: JsValue,
+        body: JsValue,
+        credentials: JsValue,
+    ) -> Result<Endpoint, WidgetError> {
+        let method = match js::value(method) {
+            options::Value::Absent => "POST".into(),
+            options::Value::Str(m) if !m.is_empty() && m.len() <= 16 && m.chars().all(|c| c.is_ascii_alphabetic()) => {
+                m.to_ascii_uppercase()
+            }
+            _ => return Err(invalid("tokenProvider.method must be an HTTP method such as 'POST' or 'GET'")),
         };
-        if headers.has("apikey").unwrap_or(false) {
-            return Err(options::secret_error("ApiKey"));
+        let credentials = match js::value(credentials) {
+            options::Value::Absent => "same-origin".into(),
+            options::Value::Str(c) if matches!(c.as_str(), "omit" | "same-origin" | "include") => c,
+            _ => return Err(invalid("tokenProvider.credentials must be 'omit', 'same-origin' or 'include'")),
+        };
+        let headers = if headers.is_undefined() || headers.is_null() {
+            Headers::new()
+        } else {
+            Headers::new_with_str_sequence_sequence(&headers)
+        }
+        .map_err(|_| {
+            invalid("tokenProvider.headers must be an object of header names to string values, or a Headers object")
+        })?;
+        for pair in Array::from(&headers).iter() {
+            let name = js::get(&pair, "0").as_string().unwrap_or_default();
+            if options::is_secret_name(&name) {
+                return Err(options::secret_error(&name));
+            }
         }
         if !headers.has("accept").unwrap_or(true) {
             let _ = headers.set("Accept", "application/json");
         }
-        let body = match js::given(body) {
-            None => None,
-            Some(b) if b.is_string() => b.as_string(),
-            Some(b) => {
-                let json = JSON::stringify(&b).ok().and_then(|s| s.as_string()).ok_or_else(|| {
+        let body = match body.as_string() {
+            Some(text) => {
+                check_body_text(&text)?;
+                JsValue::from_str(&text)
+            }
+            None if body.is_undefined() || body.is_null() => JsValue::UNDEFINED,
+            None => {
+                check_body_names(&body)?;
+                let json = JSON::stringify(&body).ok().filter(|s| s.is_string()).ok_or_else(|| {
                     invalid("tokenProvider.body could not be turned into JSON; pass a string or a plain object")
                 })?;
                 if !headers.has("content-type").unwrap_or(true) {
                     let _ = headers.set("Content-Type", "application/json");
                 }
-                Some(json)
+                json.into()
             }
         };
-        Ok(Provider::Http {
-            url: parsed.href(),
-            method: method.unwrap_or_else(|| "POST".into()).to_ascii_uppercase(),
-            headers,
-            body,
-            credentials: credentials.unwrap_or(RequestCredentials::SameOrigin),
-        })
+        let init = js::object(&[
+            ("method", method.into()),
+            ("headers", headers.into()),
+            ("body", body),
+            ("credentials", credentials.into()),
+        ]);
+        Ok(Endpoint { url: url.href, init })
     }
+}
 
-    /// One attempt at a token. `signal` aborts it (timeout or destroy).
-    pub async fn attempt(&self, reason: Reason, signal: &AbortSignal) -> Result<String, Failure> {
-        match self {
-            Provider::Function(f) => {
-                let ctx = js::object(&[("reason", reason.as_str().into()), ("signal", signal.into())]);
-                let returned = f
-                    .call1(&JsValue::UNDEFINED, &ctx)
-                    .map_err(|e| Failure::Transient(["the tokenProvider function threw: ", &describe(&e)].concat()))?;
-                let value = JsFuture::from(Promise::resolve(&returned)).await.map_err(|e| {
-                    Failure::Transient(["the tokenProvider function's promise rejected: ", &describe(&e)].concat())
-                })?;
-                match js::short_string(&value, (MAX_TOKEN_CHARS * 2) as u32) {
-                    None => Err(Failure::Invalid(token::invalid(
-                        "the tokenProvider function returned something that is not a string",
-                    ))),
-                    Some(Err(())) => Err(Failure::Invalid(token::invalid(
-                        "the token provider returned a token longer than 4096 characters",
-                    ))),
-                    Some(Ok(t)) => token::check(&t).map(|()| t).map_err(Failure::Invalid),
-                }
-            }
-            Provider::Http { url, method, headers, body, credentials } => {
-                let init = RequestInit::new();
-                init.set_method(method);
-                init.set_headers(&Headers::new_with_headers(headers).unwrap_or_else(|_| headers.clone()));
-                if let Some(b) = body {
-                    init.set_body(&JsValue::from_str(b));
-                }
-                init.set_credentials(*credentials);
-                init.set_signal(Some(signal));
-                let window = web_sys::window().ok_or_else(|| Failure::Final("no window to fetch from".into()))?;
-                let unreachable = |e: JsValue| {
-                    Failure::Transient(
-                        [
-                            "could not reach the token endpoint ",
-                            url,
-                            " (",
-                            &describe(&e),
-                            "): check the URL, your network and CORS",
-                        ]
-                        .concat(),
-                    )
-                };
-                let response: Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
-                    .await
-                    .map_err(unreachable)?
-                    .dyn_into()
-                    .map_err(unreachable)?;
-                if !response.ok() {
-                    let body = match response.text() {
-                        Ok(text) => JsFuture::from(text).await.unwrap_or(JsValue::UNDEFINED),
-                        Err(_) => JsValue::UNDEFINED,
-                    };
-                    return Err(token::status_failure(url, response.status(), error_reason(&body).as_deref()));
-                }
-                let content_type =
-                    response.headers().get("content-type").ok().flatten().unwrap_or_default().to_ascii_lowercase();
-                let text = JsFuture::from(response.text().map_err(unreachable)?).await.map_err(unreachable)?;
-                read_body(&content_type, &text)
-            }
-        }
+/// Refuses a secret among the top-level field names of a JSON or form body.
+fn check_body_names(body: &JsValue) -> Result<(), WidgetError> {
+    match js::own_entries(body).into_iter().find(|(name, _)| options::is_secret_name(name)) {
+        Some((name, _)) => Err(options::secret_error(&name)),
+        None => Ok(()),
+    }
+}
+
+fn check_body_text(text: &str) -> Result<(), WidgetError> {
+    match JSON::parse(text) {
+        Ok(parsed) => check_body_names(&parsed),
+        Err(_) => options::check_form_names(text),
+    }
+}
+
+/// A token-like string, without copying absurdly long values.
+fn token_string(value: &JsValue, not_a_string: &str) -> Result<String, Failure> {
+    match js::short_string(value, (MAX_TOKEN_CHARS * 2) as u32) {
+        None => Err(Failure::Invalid(token::invalid(not_a_string))),
+        Some(Err(())) => Err(Failure::Invalid(token::invalid(token::TOO_LONG))),
+        Some(Ok(t)) => Ok(String::from(t.trim())),
     }
 }
 
 /// The token in a successful response body.
 fn read_body(content_type: &str, text: &JsValue) -> Result<String, Failure> {
     let bad = |why: &str| Failure::Invalid(token::invalid(why));
-    // A byte scan keeps the generic substring searcher out of the wasm.
-    let value = if content_type.as_bytes().windows(4).any(|w| w == b"json") {
+    let value = if content_type.contains("json") {
         let text = text.as_string().unwrap_or_default();
         let parsed = JSON::parse(&text).map_err(|_| bad("the token endpoint answered with invalid JSON"))?;
         let token = js::get(&parsed, "token");
@@ -207,14 +232,7 @@ fn read_body(content_type: &str, text: &JsValue) -> Result<String, Failure> {
             &["the token endpoint answered with ", content_type, " instead of JSON or text/plain"].concat()
         ));
     };
-    match js::short_string(&value, (MAX_TOKEN_CHARS * 2) as u32) {
-        None => Err(bad("the token endpoint's JSON has neither a string `token` nor a string `data`")),
-        Some(Err(())) => Err(bad("the token provider returned a token longer than 4096 characters")),
-        Some(Ok(t)) => {
-            let t = t.trim().to_string();
-            token::check(&t).map(|()| t).map_err(Failure::Invalid)
-        }
-    }
+    token_string(&value, "the token endpoint's JSON has neither a string `token` nor a string `data`")
 }
 
 /// The `error` or `message` string of a JSON error body, so the host's developer sees why.
@@ -222,14 +240,4 @@ fn error_reason(body: &JsValue) -> Option<String> {
     let text = js::short_string(body, 64 * 1024)?.ok()?;
     let parsed = JSON::parse(&text).ok()?;
     ["error", "message"].iter().find_map(|key| js::short_string(&js::get(&parsed, key), 1000)?.ok())
-}
-
-/// A short description of a thrown JavaScript value.
-pub fn describe(e: &JsValue) -> String {
-    let text = e
-        .dyn_ref::<js_sys::Error>()
-        .map(|err| String::from(err.message()))
-        .or_else(|| e.as_string())
-        .unwrap_or_else(|| "unknown error".into());
-    text.chars().take(200).collect()
 }

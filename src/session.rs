@@ -1,10 +1,23 @@
-//! The session state machine, free of the DOM.
+//! The session engine: every rule of a mounted session, as a state machine with no I/O.
+//!
+//! The executor (`executor.rs`) feeds it [`Input`]s — a provider answer, a timer, a
+//! checked app message, a call of `refresh()` — and runs the [`Effect`]s it returns, in
+//! order, after releasing its borrow. The engine never calls JavaScript, so re-entrant
+//! host callbacks cannot observe it half-updated, and every rule is tested natively.
+//!
+//! `D` is the app's opaque `data` payload (a `JsValue` in the browser); the engine only
+//! passes it on.
 
+use crate::error::{ErrorCode, WidgetError};
+use crate::options::{self, Rules};
 use crate::protocol::AppMessage;
+use crate::token::{self, Failure, Reason};
+use alloc::string::String;
+use alloc::vec::Vec;
 
 /// Where a session is in its life (`session.state`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum State {
+pub(crate) enum State {
     /// Waiting for a token from the provider.
     Token,
     /// The iframe is loading the app.
@@ -23,7 +36,7 @@ pub enum State {
 
 impl State {
     /// The state as JavaScript sees it.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             State::Token => "token",
             State::Loading => "loading",
@@ -35,78 +48,483 @@ impl State {
         }
     }
 
-    /// Whether the session has ended, so `result` is settled.
-    pub fn has_ended(self) -> bool {
+    fn has_ended(self) -> bool {
         matches!(self, State::Completed | State::Cancelled | State::Destroyed)
     }
 
-    /// Whether `refresh()` may start over from here.
-    pub fn can_refresh(self) -> bool {
-        !self.has_ended()
-    }
-
-    /// Whether a message from the app is acted on in this state.
-    ///
     /// Once the flow has ended only `resize` is followed, so the app can size its final screen.
-    pub fn accepts(self, msg: &AppMessage) -> bool {
+    fn accepts(self, msg: &AppMessage) -> bool {
         match self {
             State::Destroyed => false,
             State::Completed | State::Cancelled => matches!(msg, AppMessage::Resize(_)),
             _ => true,
         }
     }
+}
 
-    /// The state after an accepted message.
-    pub fn after(self, msg: &AppMessage) -> State {
-        match msg {
-            AppMessage::Ready => State::Ready,
-            AppMessage::Completed => State::Completed,
-            AppMessage::Cancelled => State::Cancelled,
-            _ => self,
-        }
+/// Identifies one call of the token provider, so a late answer to an abandoned call is ignored.
+pub(crate) type Attempt = u32;
+
+/// The session's timers; at most one of each kind runs at a time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Timer {
+    /// `tokenTimeoutMs` for the provider call in flight.
+    Attempt = 0,
+    /// The pause before a retry.
+    Backoff = 1,
+    /// `loadTimeoutMs` for the app to report `ready`.
+    Ready = 2,
+}
+
+impl Timer {
+    /// The timer with this number (as `Timer::X as u32`), if any.
+    pub(crate) fn from_index(i: u32) -> Option<Timer> {
+        [Timer::Attempt, Timer::Backoff, Timer::Ready].into_iter().find(|t| *t as u32 == i)
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// Something that happened to the session.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Input<D> {
+    /// Start: runs one microtask after `mountVlens` returns, so no event fires before it does.
+    Mount,
+    /// The provider call `Attempt` answered this (not yet checked) token.
+    TokenOk(Attempt, String),
+    /// The provider call `Attempt` failed.
+    TokenErr(Attempt, Failure),
+    /// A timer started by [`Effect::StartTimer`] fired.
+    Timer(Timer),
+    /// The current iframe fired `load`.
+    FrameLoaded,
+    /// The page's permissions policy keeps these features from the iframe (answer to [`Effect::CheckCamera`]).
+    CameraBlocked(Vec<&'static str>),
+    /// A message that passed the sender, origin and shape checks, with its `data`.
+    App(AppMessage, D),
+    /// The host called `refresh()`.
+    Refresh,
+    /// The host called `destroy()`, or its `signal` aborted.
+    Destroy,
+}
 
-    #[test]
-    fn messages_move_the_flow_forward() {
-        assert_eq!(State::Loading.after(&AppMessage::Ready), State::Ready);
-        assert_eq!(State::Ready.after(&AppMessage::Step("kyc".into())), State::Ready);
-        assert_eq!(State::Ready.after(&AppMessage::Completed), State::Completed);
-        assert_eq!(State::Ready.after(&AppMessage::Cancelled), State::Cancelled);
-        assert_eq!(State::Error.after(&AppMessage::Ready), State::Ready);
-        let app_error = AppMessage::Error { code: None, message: None, recoverable: None };
-        assert_eq!(State::Ready.after(&app_error), State::Ready);
-    }
+/// How `result` settles.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Outcome<D> {
+    /// `{status: 'completed', data}`.
+    Completed(D),
+    /// `{status: 'cancelled', data}`.
+    Cancelled(D),
+    /// `{status: 'destroyed'}`.
+    Destroyed,
+}
 
-    #[test]
-    fn ended_sessions_only_follow_resizes() {
-        for s in [State::Completed, State::Cancelled] {
-            assert!(s.accepts(&AppMessage::Resize(300.0)));
-            assert!(!s.accepts(&AppMessage::Completed));
-            assert!(!s.accepts(&AppMessage::TokenExpired));
-            assert!(!s.can_refresh());
+/// A `vlens:*` event to deliver.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Event<D> {
+    /// `vlens:state` `{state}`.
+    State(State),
+    /// `vlens:token` `{reason}`.
+    Token(Reason),
+    /// `vlens:load`.
+    Load,
+    /// `vlens:ready`.
+    Ready,
+    /// `vlens:step` `{step}`.
+    Step(String),
+    /// `vlens:resize` `{height}`.
+    Resize(f64),
+    /// `vlens:complete` `{data}`.
+    Complete(D),
+    /// `vlens:cancel` `{data}`.
+    Cancel(D),
+    /// `vlens:error` from the widget (`source: 'widget'`).
+    Error(WidgetError),
+    /// `vlens:error` from the app (`source: 'app'`, code `APP_ERROR`).
+    AppError {
+        /// The app's own code (`appCode`).
+        code: Option<String>,
+        /// The app's message.
+        message: Option<String>,
+        /// The app's judgement; `false` when it gave none.
+        recoverable: bool,
+    },
+    /// `vlens:message` `{type, data}`.
+    Message(String, D),
+    /// `vlens:destroy`; always the last event.
+    Destroy,
+}
+
+/// What the executor must do, in order.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Effect<D> {
+    /// Ask the provider for a token; answer with `TokenOk`/`TokenErr` carrying `attempt`.
+    CallProvider {
+        /// The call's identity.
+        attempt: Attempt,
+        /// `ctx.reason`.
+        reason: Reason,
+    },
+    /// Abort the provider call (`ctx.signal`); its answer will be ignored.
+    Abort(Attempt),
+    /// Start a timer of this many milliseconds.
+    StartTimer(Timer, u32),
+    /// Stop a timer that has not fired.
+    CancelTimer(Timer),
+    /// Show the app at this `src` in a new iframe, replacing any other (so history is untouched).
+    SetFrame(String),
+    /// Answer with `CameraBlocked` if the page's permissions policy blocks camera or microphone.
+    CheckCamera,
+    /// Post this (checked) token to the iframe, at the exact Vlens origin.
+    PostToken(String),
+    /// Set the iframe's height in CSS pixels.
+    Resize(f64),
+    /// Deliver an event (callbacks, then the DOM event).
+    Emit(Event<D>),
+    /// Resolve `result`.
+    Settle(Outcome<D>),
+    /// Remove the iframe.
+    RemoveFrame,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Phase {
+    /// A provider call is in flight, its timer running.
+    Calling(Attempt),
+    /// Waiting for the backoff timer before the next call.
+    Backoff,
+}
+
+/// One acquisition of a token: the first call and its retries.
+#[derive(Clone, Copy, Debug)]
+struct Flight {
+    purpose: Reason,
+    retries_used: u32,
+    phase: Phase,
+}
+
+/// A mounted session's rules.
+#[must_use = "a Session does nothing unless fed inputs and its effects are run"]
+pub(crate) struct Session<D> {
+    rules: Rules,
+    state: State,
+    mounted: bool,
+    flight: Option<Flight>,
+    next_attempt: Attempt,
+    has_frame: bool,
+    frame_loaded: bool,
+    ready_timer: bool,
+    settled: bool,
+    camera_checked: bool,
+    random: u32,
+    out: Vec<Effect<D>>,
+}
+
+impl<D: Clone> Session<D> {
+    /// A session that will start on [`Input::Mount`]; `seed` feeds the retry jitter.
+    pub(crate) fn new(rules: Rules, seed: u32) -> Self {
+        Session {
+            rules,
+            state: State::Token,
+            mounted: false,
+            flight: None,
+            next_attempt: 0,
+            has_frame: false,
+            frame_loaded: false,
+            ready_timer: false,
+            settled: false,
+            camera_checked: false,
+            random: seed | 1,
+            out: Vec::new(),
         }
-        assert!(!State::Destroyed.accepts(&AppMessage::Resize(300.0)));
-        assert!(State::Error.can_refresh());
-        assert!(State::Token.accepts(&AppMessage::Ready));
     }
 
-    #[test]
-    fn states_have_their_javascript_names() {
-        let all = [
-            State::Token,
-            State::Loading,
-            State::Ready,
-            State::Completed,
-            State::Cancelled,
-            State::Error,
-            State::Destroyed,
-        ];
-        let names: Vec<_> = all.iter().map(|s| s.as_str()).collect();
-        assert_eq!(names, ["token", "loading", "ready", "completed", "cancelled", "error", "destroyed"]);
+    /// `session.state`.
+    pub(crate) fn state(&self) -> State {
+        self.state
     }
+
+    /// Applies one input; returns what to do, in order.
+    #[must_use = "the effects must be run"]
+    pub(crate) fn handle(&mut self, input: Input<D>) -> Vec<Effect<D>> {
+        if self.state != State::Destroyed {
+            self.step(input);
+        }
+        core::mem::take(&mut self.out)
+    }
+
+    fn step(&mut self, input: Input<D>) {
+        match input {
+            Input::Mount if !self.mounted => {
+                self.mounted = true;
+                self.emit(Event::State(State::Token));
+                self.start_flight(Reason::Initial);
+            }
+            Input::Mount => {}
+            Input::TokenOk(attempt, token) => {
+                if let Some(flight) = self.answered(attempt) {
+                    self.flight = None;
+                    match token::check(&token) {
+                        Ok(()) => self.use_token(flight.purpose, token),
+                        Err(e) => self.fail(e),
+                    }
+                }
+            }
+            Input::TokenErr(attempt, failure) => {
+                if let Some(flight) = self.answered(attempt) {
+                    self.failed(flight, failure);
+                }
+            }
+            Input::Timer(Timer::Attempt) => {
+                if let Some(flight @ Flight { phase: Phase::Calling(attempt), .. }) = self.flight {
+                    self.out.push(Effect::Abort(attempt));
+                    self.failed(flight, Failure::Timeout);
+                }
+            }
+            Input::Timer(Timer::Backoff) => {
+                if let Some(Flight { phase: Phase::Backoff, .. }) = self.flight {
+                    self.call(Reason::Retry);
+                }
+            }
+            Input::Timer(Timer::Ready) => {
+                if self.ready_timer {
+                    self.ready_timer = false;
+                    if self.state == State::Loading {
+                        self.fail(load_timeout(&self.rules, self.frame_loaded));
+                    }
+                }
+            }
+            Input::FrameLoaded => {
+                if self.has_frame {
+                    self.frame_loaded = true;
+                    self.emit(Event::Load);
+                }
+            }
+            Input::CameraBlocked(features) => {
+                if !features.is_empty() {
+                    self.emit(Event::Error(camera_blocked(&self.rules.origin, &features)));
+                }
+            }
+            Input::App(msg, data) => self.app(msg, data),
+            Input::Refresh => {
+                if self.mounted && !self.state.has_ended() {
+                    self.stop_ready_timer();
+                    self.set_state(State::Token);
+                    self.start_flight(Reason::Refresh);
+                }
+            }
+            Input::Destroy => {
+                self.stop_flight();
+                self.stop_ready_timer();
+                if self.has_frame {
+                    self.has_frame = false;
+                    self.out.push(Effect::RemoveFrame);
+                }
+                self.settle(Outcome::Destroyed);
+                self.state = State::Destroyed;
+                self.emit(Event::State(State::Destroyed));
+                self.emit(Event::Destroy);
+            }
+        }
+    }
+
+    fn app(&mut self, msg: AppMessage, data: D) {
+        if !self.state.accepts(&msg) {
+            return;
+        }
+        match msg {
+            AppMessage::Ready => {
+                self.stop_ready_timer();
+                self.emit(Event::Ready);
+                self.set_state(State::Ready);
+            }
+            AppMessage::Step(step) => self.emit(Event::Step(step)),
+            AppMessage::Resize(asked) => {
+                let height = if self.rules.auto_resize {
+                    let h = options::clamp_height(asked, self.rules.min_height, self.rules.max_height);
+                    self.out.push(Effect::Resize(h));
+                    h
+                } else {
+                    asked
+                };
+                self.emit(Event::Resize(height));
+            }
+            AppMessage::Completed => {
+                self.end();
+                self.settle(Outcome::Completed(data.clone()));
+                self.emit(Event::Complete(data));
+                self.set_state(State::Completed);
+            }
+            AppMessage::Cancelled => {
+                self.end();
+                self.settle(Outcome::Cancelled(data.clone()));
+                self.emit(Event::Cancel(data));
+                self.set_state(State::Cancelled);
+            }
+            AppMessage::Error { code, message, recoverable } => {
+                self.emit(Event::AppError { code, message, recoverable: recoverable.unwrap_or(false) })
+            }
+            // Single flight: an expiry during a pending request joins it.
+            AppMessage::TokenExpired => {
+                if self.flight.is_none() {
+                    self.start_flight(Reason::Expired);
+                }
+            }
+            AppMessage::Other(kind) => self.emit(Event::Message(kind, data)),
+        }
+    }
+
+    /// The flight `attempt` belongs to, if it is the call in flight; its timer is stopped.
+    fn answered(&mut self, attempt: Attempt) -> Option<Flight> {
+        match self.flight {
+            Some(flight @ Flight { phase: Phase::Calling(current), .. }) if current == attempt => {
+                self.out.push(Effect::CancelTimer(Timer::Attempt));
+                Some(flight)
+            }
+            _ => None,
+        }
+    }
+
+    fn failed(&mut self, flight: Flight, failure: Failure) {
+        if failure.is_retryable() && flight.retries_used < self.rules.retries {
+            let retries_used = flight.retries_used + 1;
+            self.flight = Some(Flight { retries_used, phase: Phase::Backoff, ..flight });
+            let ms = token::backoff_ms(retries_used, self.next_random());
+            self.out.push(Effect::StartTimer(Timer::Backoff, ms));
+        } else {
+            self.flight = None;
+            self.fail(failure.into_error(flight.purpose, self.rules.token_timeout_ms));
+        }
+    }
+
+    fn start_flight(&mut self, purpose: Reason) {
+        self.stop_flight();
+        self.flight = Some(Flight { purpose, retries_used: 0, phase: Phase::Backoff });
+        self.call(purpose);
+    }
+
+    /// Makes one provider call for the current flight.
+    fn call(&mut self, reason: Reason) {
+        let attempt = self.next_attempt;
+        self.next_attempt = self.next_attempt.wrapping_add(1);
+        if let Some(flight) = self.flight.as_mut() {
+            flight.phase = Phase::Calling(attempt);
+        }
+        self.emit(Event::Token(reason));
+        self.out.push(Effect::CallProvider { attempt, reason });
+        self.out.push(Effect::StartTimer(Timer::Attempt, self.rules.token_timeout_ms));
+    }
+
+    fn stop_flight(&mut self) {
+        match self.flight.take().map(|f| f.phase) {
+            Some(Phase::Calling(attempt)) => {
+                self.out.push(Effect::CancelTimer(Timer::Attempt));
+                self.out.push(Effect::Abort(attempt));
+            }
+            Some(Phase::Backoff) => self.out.push(Effect::CancelTimer(Timer::Backoff)),
+            None => {}
+        }
+    }
+
+    fn stop_ready_timer(&mut self) {
+        if self.ready_timer {
+            self.ready_timer = false;
+            self.out.push(Effect::CancelTimer(Timer::Ready));
+        }
+    }
+
+    /// The flow ended (completed or cancelled): nothing is pending any more.
+    fn end(&mut self) {
+        self.stop_flight();
+        self.stop_ready_timer();
+    }
+
+    fn use_token(&mut self, purpose: Reason, token: String) {
+        if purpose == Reason::Expired && self.has_frame {
+            self.out.push(Effect::PostToken(token));
+            return;
+        }
+        self.out.push(Effect::SetFrame(options::session_src(&self.rules.base, &token)));
+        self.has_frame = true;
+        self.frame_loaded = false;
+        self.set_state(State::Loading);
+        self.stop_ready_timer();
+        self.ready_timer = true;
+        self.out.push(Effect::StartTimer(Timer::Ready, self.rules.load_timeout_ms));
+        if !self.camera_checked {
+            self.camera_checked = true;
+            self.out.push(Effect::CheckCamera);
+        }
+    }
+
+    /// A widget error that stops the flow: `state` becomes `'error'` after the event.
+    fn fail(&mut self, err: WidgetError) {
+        self.emit(Event::Error(err));
+        self.set_state(State::Error);
+    }
+
+    fn settle(&mut self, outcome: Outcome<D>) {
+        if !self.settled {
+            self.settled = true;
+            self.out.push(Effect::Settle(outcome));
+        }
+    }
+
+    fn set_state(&mut self, state: State) {
+        if self.state != state {
+            self.state = state;
+            self.emit(Event::State(state));
+        }
+    }
+
+    fn emit(&mut self, event: Event<D>) {
+        self.out.push(Effect::Emit(event));
+    }
+
+    /// xorshift32: jitter needs no quality, only spread, and the engine stays deterministic.
+    fn next_random(&mut self) -> f64 {
+        let mut x = self.random;
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        self.random = x;
+        f64::from(x) / 4_294_967_296.0
+    }
+}
+
+fn load_timeout(rules: &Rules, loaded: bool) -> WidgetError {
+    let what = if loaded {
+        // A 503 page, a refused connection or a page that forbids framing all still fire `load`.
+        "loaded, but the Vlens app in it did not report ready within loadTimeoutMs ("
+    } else {
+        "did not load within loadTimeoutMs ("
+    };
+    WidgetError::new(
+        ErrorCode::LoadTimeout,
+        [
+            "the iframe for ",
+            &rules.base,
+            " ",
+            what,
+            &token::decimal(rules.load_timeout_ms),
+            " ms): check baseUrl, the network and that the page there may be framed, then call refresh()",
+        ]
+        .concat(),
+        true,
+    )
+}
+
+fn camera_blocked(origin: &str, features: &[&str]) -> WidgetError {
+    WidgetError::new(
+        ErrorCode::CameraBlocked,
+        [
+            "this page's Permissions-Policy blocks ",
+            &features.join(" and "),
+            ", so it cannot pass them on to the Vlens iframe and the liveness check cannot work. Allow them for the Vlens origin, e.g. Permissions-Policy: camera=(self \"",
+            origin,
+            "\"), microphone=(self \"",
+            origin,
+            "\")",
+        ]
+        .concat(),
+        false,
+    )
 }

@@ -1,19 +1,24 @@
 //! Session tokens: what counts as one, and how failing attempts are retried and reported.
 
 use crate::error::{ErrorCode, WidgetError};
+use alloc::string::String;
+use alloc::vec::Vec;
+
+/// The complaint about an oversized token.
+pub(crate) const TOO_LONG: &str = "the token provider returned a token longer than 4096 characters";
 
 /// Longest token accepted, in characters.
 pub const MAX_TOKEN_CHARS: usize = 4096;
 /// Longest explanation taken from an endpoint's error body, in characters.
-pub const MAX_REASON_CHARS: usize = 300;
+pub(crate) const MAX_REASON_CHARS: usize = 300;
 /// First backoff delay, in milliseconds.
-pub const BACKOFF_BASE_MS: f64 = 250.0;
+pub(crate) const BACKOFF_BASE_MS: f64 = 250.0;
 /// Longest backoff delay, in milliseconds.
-pub const BACKOFF_MAX_MS: f64 = 4000.0;
+pub(crate) const BACKOFF_MAX_MS: f64 = 4000.0;
 
 /// Why the provider is asked for a token (`ctx.reason`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Reason {
+pub(crate) enum Reason {
     /// The first token of a mount.
     Initial,
     /// The app said its token expired.
@@ -26,7 +31,7 @@ pub enum Reason {
 
 impl Reason {
     /// The reason as JavaScript sees it.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Reason::Initial => "initial",
             Reason::Expired => "expired",
@@ -41,7 +46,7 @@ pub fn check(token: &str) -> Result<(), WidgetError> {
     let problem = if token.is_empty() {
         "the token provider returned an empty token"
     } else if token.chars().count() > MAX_TOKEN_CHARS {
-        "the token provider returned a token longer than 4096 characters"
+        TOO_LONG
     } else if token.chars().any(char::is_control) {
         "the token provider returned a token containing control characters"
     } else {
@@ -51,7 +56,7 @@ pub fn check(token: &str) -> Result<(), WidgetError> {
 }
 
 /// A `TOKEN_INVALID` error with a hint on what a provider must return.
-pub fn invalid(problem: &str) -> WidgetError {
+pub(crate) fn invalid(problem: &str) -> WidgetError {
     WidgetError::new(
         ErrorCode::TokenInvalid,
         [
@@ -65,7 +70,7 @@ pub fn invalid(problem: &str) -> WidgetError {
 
 /// How one attempt to get a token went wrong.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Failure {
+pub(crate) enum Failure {
     /// A transient failure worth retrying (network error, 5xx, 408, 429, a rejected function).
     Transient(String),
     /// A failure that retrying will not fix (other 4xx).
@@ -78,12 +83,12 @@ pub enum Failure {
 
 impl Failure {
     /// Whether another attempt may succeed.
-    pub fn is_retryable(&self) -> bool {
+    pub(crate) fn is_retryable(&self) -> bool {
         matches!(self, Failure::Transient(_) | Failure::Timeout)
     }
 
     /// The error reported once the attempts of one acquisition are used up.
-    pub fn into_error(self, purpose: Reason, timeout_ms: u32) -> WidgetError {
+    pub(crate) fn into_error(self, purpose: Reason, timeout_ms: u32) -> WidgetError {
         let code =
             if purpose == Reason::Expired { ErrorCode::TokenRefreshFailed } else { ErrorCode::TokenProviderFailed };
         match self {
@@ -104,7 +109,7 @@ impl Failure {
 }
 
 /// `n` in decimal, without pulling the formatting machinery into the wasm.
-pub fn decimal(mut n: u32) -> String {
+pub(crate) fn decimal(mut n: u32) -> String {
     let mut digits = Vec::new();
     loop {
         digits.push(b'0' + (n % 10) as u8);
@@ -117,14 +122,14 @@ pub fn decimal(mut n: u32) -> String {
 }
 
 /// Whether an HTTP status is worth retrying: 5xx (but 501 and 505, which never heal), 408 and 429.
-pub fn is_retryable_status(status: u16) -> bool {
+pub(crate) fn is_retryable_status(status: u16) -> bool {
     (status >= 500 && status != 501 && status != 505) || status == 408 || status == 429
 }
 
 /// The failure an HTTP error status means, with advice for the host's developer.
 ///
 /// `reason` is the endpoint's own explanation (`error` or `message` of a JSON body), if any.
-pub fn status_failure(url: &str, status: u16, reason: Option<&str>) -> Failure {
+pub(crate) fn status_failure(url: &str, status: u16, reason: Option<&str>) -> Failure {
     let reason = reason.map(|r| r.chars().filter(|c| !c.is_control()).take(MAX_REASON_CHARS).collect::<String>());
     let why = [
         "the token endpoint ",
@@ -153,7 +158,7 @@ pub fn status_failure(url: &str, status: u16, reason: Option<&str>) -> Failure {
 }
 
 /// Delay before retry number `retry` (1-based), with `random` in `[0, 1)` for jitter.
-pub fn backoff_ms(retry: u32, random: f64) -> u32 {
+pub(crate) fn backoff_ms(retry: u32, random: f64) -> u32 {
     let exp = BACKOFF_BASE_MS * f64::from(1u32 << retry.saturating_sub(1).min(8));
     let random = if random.is_finite() { random.clamp(0.0, 1.0) } else { 0.0 };
     let jitter = 0.5 + 0.5 * random;

@@ -7,7 +7,7 @@
 use gloo_timers::future::TimeoutFuture;
 use js_sys::{Array, Function, Reflect};
 use vlens_widget::mount_vlens;
-use vlens_widget::widget::VlensSession;
+use vlens_widget::VlensSession;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -87,9 +87,23 @@ fn origin() -> String {
     web_sys::window().unwrap().location().origin().unwrap()
 }
 
-/// The event types the recorder saw, in order.
+/// The event types the recorder saw, in order, without `vlens:state` (see [`states`]).
 fn types(rec: &Function) -> Vec<String> {
-    Array::from(&get(rec, "log")).iter().map(|e| Array::from(&e).get(0).as_string().unwrap()).collect()
+    Array::from(&get(rec, "log"))
+        .iter()
+        .map(|e| Array::from(&e).get(0).as_string().unwrap())
+        .filter(|t| t != "vlens:state")
+        .collect()
+}
+
+/// The `state` of every `vlens:state` event, in order.
+fn states(rec: &Function) -> Vec<String> {
+    Array::from(&get(rec, "log"))
+        .iter()
+        .map(|e| Array::from(&e))
+        .filter(|e| e.get(0).as_string().as_deref() == Some("vlens:state"))
+        .map(|e| get(&e.get(1), "state").as_string().unwrap())
+        .collect()
 }
 
 fn detail(rec: &Function, event: &str) -> JsValue {
@@ -219,6 +233,7 @@ async fn messages_from_the_frame_become_events_and_spoofs_are_ignored() {
     assert_eq!(get(&detail(&rec, "vlens:resize"), "height").as_f64(), Some(900.0), "clamped to maxHeight");
     assert_eq!(frame.style().get_property_value("height").unwrap(), "900px");
     assert_eq!(session.state(), "completed");
+    assert_eq!(states(&rec), ["token", "loading", "ready", "completed"]);
     let result = wasm_bindgen_futures::JsFuture::from(session.result()).await.unwrap();
     assert_eq!(get(&result, "status").as_string().unwrap(), "completed");
     assert_eq!(get(&get(&result, "data"), "sessionId").as_string().unwrap(), "s-1");
@@ -246,6 +261,7 @@ async fn destroy_during_a_pending_token_aborts_it_and_inserts_nothing() {
     assert_eq!(session.state(), "destroyed");
     assert!(session.iframe().is_null(), "iframe is null, not undefined");
     assert_eq!(types(&rec), ["vlens:token", "vlens:destroy"], "vlens:destroy once, and last");
+    assert_eq!(states(&rec), ["token", "destroyed"]);
 }
 
 #[wasm_bindgen_test]

@@ -205,8 +205,18 @@ export interface VlensMessageDetail {
   readonly data: unknown;
 }
 
+/** Detail of `vlens:state`: the session's new {@link VlensSession.state}. */
+export interface VlensStateDetail {
+  readonly state: VlensState;
+}
+
 /** The `detail` of each event, by event type. */
 export interface VlensEventDetailMap {
+  /**
+   * The session's state changed. Fires right after the event that caused the change
+   * (`'token'` first, after `mountVlens` returns; `'destroyed'` just before `vlens:destroy`).
+   */
+  'vlens:state': VlensStateDetail;
   /** The token provider is called (every call, including retries). */
   'vlens:token': VlensTokenDetail;
   /** The iframe fired `load`. */
@@ -238,6 +248,7 @@ export type VlensEventType = keyof VlensEventDetailMap;
  * `el.addEventListener('vlens:complete', (e) => e.detail.data)` is typed.
  */
 export interface VlensEventMap {
+  'vlens:state': CustomEvent<VlensStateDetail>;
   'vlens:token': CustomEvent<VlensTokenDetail>;
   'vlens:load': CustomEvent<VlensEmptyDetail>;
   'vlens:ready': CustomEvent<VlensEmptyDetail>;
@@ -311,6 +322,8 @@ export interface VlensOptions {
   onCancel?: (detail: VlensCancelDetail) => void;
   /** Called on `vlens:error`. */
   onError?: (detail: VlensErrorDetail) => void;
+  /** Called on `vlens:state`: every change of {@link VlensSession.state}. */
+  onStateChange?: (detail: VlensStateDetail) => void;
   /**
    * Called for every event with its full type (`'vlens:complete'`) and detail.
    * Checking `type` narrows `detail`.

@@ -226,6 +226,35 @@ test('LOAD_TIMEOUT when the iframe never loads', async () => {
   await p.close();
 });
 
+test('LOAD_TIMEOUT says the iframe did not load when it never loads', async () => {
+  const p = await h.open();
+  await p.mount('l', h.token('ok', key('noload')), { baseUrl: h.base('hang'), loadTimeoutMs: 500 });
+  const err = await p.waitEvent('l', 'vlens:error');
+  assert.match(err.message, /did not load within loadTimeoutMs \(500 ms\)/);
+  await p.close();
+});
+
+// The iframe fires `load` for all of these, but no `ready` ever comes: the timeout is on `ready`.
+for (const [what, base] of [
+  ['a page that never reports ready', (h) => h.base('manual')],
+  ['a 503 page', (h) => h.base('503')],
+  ['a page sent with X-Frame-Options: DENY', (h) => h.base('xfo')],
+  ["a page sent with frame-ancestors 'none'", (h) => h.base('fa-none')],
+  ['a refused connection', (h) => h.closedOrigin],
+]) {
+  test(`LOAD_TIMEOUT on ${what}: the iframe loaded but the app never reported ready`, async () => {
+    const p = await h.open();
+    await p.mount('l', h.token('ok', key('noready')), { baseUrl: base(h), loadTimeoutMs: 1500 });
+    const err = await p.waitEvent('l', 'vlens:error');
+    assertWidgetError(err, 'LOAD_TIMEOUT', true);
+    assert.match(err.message, /loaded, but the Vlens app in it did not report ready within loadTimeoutMs \(1500 ms\)/);
+    assert.equal(await p.state('l'), 'error');
+    assert.ok((await p.types('l')).includes('vlens:load'), 'the iframe did fire load');
+    assert.deepEqual(await p.states('l'), ['token', 'loading', 'error']);
+    await p.close();
+  });
+}
+
 test('refresh() recovers from LOAD_TIMEOUT', async () => {
   const p = await h.open();
   await p.evaluate((baseUrl) => {

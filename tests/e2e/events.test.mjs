@@ -62,11 +62,13 @@ test('the full event sequence of a session, with details, callbacks, DOM events 
   assert.equal(await p.evaluate(() => T.s.s.session.iframe == null), true);
   assert.equal(await p.evaluate(() => document.querySelectorAll('iframe').length), 0);
 
+  // vlens:state follows the event that caused the change; destroy's comes just before vlens:destroy.
   const expected = [
-    'vlens:token', 'vlens:load', 'vlens:ready', 'vlens:step', 'vlens:resize',
-    'vlens:message', 'vlens:error', 'vlens:complete', 'vlens:destroy',
+    'vlens:state', 'vlens:token', 'vlens:state', 'vlens:load', 'vlens:ready', 'vlens:state', 'vlens:step',
+    'vlens:resize', 'vlens:message', 'vlens:error', 'vlens:complete', 'vlens:state', 'vlens:state', 'vlens:destroy',
   ];
-  assert.deepEqual(await p.types('s'), expected, 'onEvent saw every event once, in order');
+  assert.deepEqual(await p.types('s', true), expected, 'onEvent saw every event once, in order');
+  assert.deepEqual(await p.states('s'), ['token', 'loading', 'ready', 'completed', 'destroyed']);
 
   // The same events as CustomEvents on the container, bubbling and composed, same details.
   const dom = await p.dom('s');
@@ -90,6 +92,7 @@ test('the full event sequence of a session, with details, callbacks, DOM events 
   assert.equal(cb.onReady.length, 1);
   assert.equal(cb.onError.length, 1);
   assert.equal(cb.onError[0].appCode, 'DOC_UNREADABLE');
+  assert.deepEqual(cb.onStateChange.map((d) => d.state), ['token', 'loading', 'ready', 'completed', 'destroyed']);
 
   // Callbacks run before the DOM event is dispatched.
   const seq = await p.evaluate(() => T.seq.filter((x) => x.split(':')[1] === 's'));

@@ -67,6 +67,7 @@ export class Harness {
     this.host = servers.hostOrigin;
     this.app = servers.appOrigin;
     this.attacker = servers.attackerOrigin;
+    this.closedOrigin = servers.closedOrigin;
     this.pages = new Set();
   }
 
@@ -159,8 +160,14 @@ export class HostPage {
     return this.page.evaluate((id) => T.s[id].events, id);
   }
 
-  types(id) {
-    return this.page.evaluate((id) => T.types(id), id);
+  /** Event types in order, without `vlens:state` unless `all`. */
+  types(id, all = false) {
+    return this.page.evaluate(([id, all]) => T.types(id, all), [id, all]);
+  }
+
+  /** The `state` of every `vlens:state` event, in order. */
+  states(id) {
+    return this.page.evaluate((id) => T.states(id), id);
   }
 
   dom(cid) {

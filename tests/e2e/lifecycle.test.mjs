@@ -44,8 +44,9 @@ test('destroy while a function provider is pending: ctx.signal is aborted and a 
   await p.evaluate(() => T.resolveLate('late-token'));
   await settle(300);
   assert.equal(await p.evaluate(() => T.inserted), 0, 'no iframe was ever inserted');
-  assert.deepEqual(await p.types('d'), ['vlens:token', 'vlens:destroy'], 'vlens:destroy is the last event');
-  assert.deepEqual((await p.dom('d')).map((e) => e.type), ['vlens:token', 'vlens:destroy']);
+  assert.deepEqual(await p.types('d', true), ['vlens:state', 'vlens:token', 'vlens:state', 'vlens:destroy'], 'vlens:destroy is the last event');
+  assert.deepEqual((await p.dom('d')).map((e) => e.type), ['vlens:state', 'vlens:token', 'vlens:state', 'vlens:destroy']);
+  assert.deepEqual(await p.states('d'), ['token', 'destroyed']);
   await p.close();
 });
 
@@ -154,15 +155,17 @@ test('aborting the signal option destroys the session', async () => {
   await p.close();
 });
 
-test('an already-aborted signal destroys at once: vlens:destroy is the only event', async () => {
+test('an already-aborted signal destroys at once: vlens:destroy is the only event, after mountVlens returns', async () => {
   const p = await h.open();
-  await p.evaluate((baseUrl) => {
+  const sync = await p.evaluate((baseUrl) => {
     T.calls = 0;
-    T.mount('s', () => { T.calls++; return 'never'; }, { baseUrl, signal: AbortSignal.abort() });
+    return T.mount('s', () => { T.calls++; return 'never'; }, { baseUrl, signal: AbortSignal.abort() });
   }, h.base('auto'));
+  assert.equal(sync.events, 0, 'no event before mountVlens returns, as documented');
   await p.waitEvent('s', 'vlens:destroy');
   await settle(200);
   assert.deepEqual(await p.types('s'), ['vlens:destroy']);
+  assert.deepEqual(await p.states('s'), ['destroyed']);
   assert.equal(await p.evaluate(() => T.calls), 0, 'the provider is not called');
   assert.deepEqual(await p.result('s'), { status: 'destroyed' });
   assert.equal(await p.evaluate(() => document.querySelectorAll('iframe').length), 0);
@@ -174,7 +177,7 @@ test('mounting with a CSS selector string', async () => {
   await p.mount('sel', h.token('ok', key('selector')), { baseUrl: h.base('auto') }, { selector: true });
   await p.waitEvent('sel', 'vlens:ready');
   assert.equal(await p.evaluate(() => document.querySelectorAll('#sel > iframe').length), 1);
-  assert.deepEqual((await p.dom('sel')).map((e) => e.type).slice(0, 1), ['vlens:token'], 'events on the selected element');
+  assert.deepEqual((await p.dom('sel')).map((e) => e.type).slice(0, 2), ['vlens:state', 'vlens:token'], 'events on the selected element');
   await p.close();
 });
 

@@ -176,7 +176,7 @@ test("widget A's iframe cannot drive widget B on the same page", async () => {
   await p.send('a', vlens('completed', { from: 'a' }));
   await p.waitEvent('a', 'vlens:complete');
   const aTypes = (await p.events('a')).slice(a.baseline).map((e) => e.type);
-  assert.deepEqual(aTypes.filter((t) => t !== 'vlens:token'), ['vlens:step', 'vlens:resize', 'vlens:message', 'vlens:error', 'vlens:complete']);
+  assert.deepEqual(aTypes.filter((t) => t !== 'vlens:token' && t !== 'vlens:state'), ['vlens:step', 'vlens:resize', 'vlens:message', 'vlens:error', 'vlens:complete']);
   // B saw none of it, and is still fully working.
   await p.send('b', vlens('step', { step: 'from-b' }));
   await p.waitEvent('b', 'vlens:step');
@@ -284,5 +284,73 @@ test('malformed, huge and deeply nested messages are dropped without any error; 
   // The widget still works to the end.
   await p.send('w', vlens('completed', { fine: true }));
   assert.deepEqual(await p.result('w'), { status: 'completed', data: { fine: true } });
+  await p.close();
+});
+
+test('a polluted Object.prototype cannot redirect the iframe, the token request or its headers', async () => {
+  const p = await h.open();
+  // Served in place of the real app: no request leaves the machine.
+  await p.page.route('https://app.vlenseg.com/**', (r) => r.fulfill({ status: 200, contentType: 'text/html', body: '<p>app' }));
+  const k = key('proto');
+  const src = await p.evaluate(async ([attacker, url]) => {
+    const polluted = { baseUrl: attacker, url: `${attacker}/steal`, method: 'GET', headers: { 'X-Evil': '1' }, body: 'evil', height: 1 };
+    Object.assign(Object.prototype, polluted);
+    try {
+      T.mount('pp', { url }, {});
+      for (let waited = 0; !T.s.pp.session.iframe && waited < 5000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+      return T.s.pp.session.iframe?.src ?? 'no iframe';
+    } finally {
+      for (const name of Object.keys(polluted)) delete Object.prototype[name];
+    }
+  }, [h.attacker, h.token('ok', k)]);
+  assert.match(src, /^https:\/\/app\.vlenseg\.com\/session\?token=tok-\d+$/, 'the default baseUrl, not the inherited one');
+  const [call] = await h.calls(k);
+  assert.equal(call.method, 'POST', 'the inherited method is ignored');
+  assert.equal(call.headers['x-evil'], undefined, 'inherited headers are ignored');
+  assert.equal(call.body, '', 'an inherited body is ignored');
+  assert.equal(await p.evaluate(() => T.s.pp.session.iframe.style.height), '700px');
+  await p.close();
+});
+
+test('the Vlens API host and server secrets are refused however they are spelled', async () => {
+  const p = await h.open();
+  const outcomes = await p.evaluate((baseUrl) => {
+    const el = document.createElement('div');
+    document.body.append(el);
+    const providers = [
+      'https://api.vlenseg.com./api/x',
+      'https://API.VlensEG.com/api/x',
+      'https://api%2Evlenseg.com/api/x',
+      'https://eu.api.vlenseg.com/api/x',
+      { url: '/token/ok', headers: { 'Api-Key': 'k' } },
+      { url: '/token/ok', headers: { 'X-ApiKey': 'k' } },
+      { url: '/token/ok', headers: [['x_api_key', 'k']] },
+      { url: '/token/ok?ApiKey=k' },
+      '/token/ok?user=1&api%2Dkey=k',
+      { url: '/token/ok', body: { phone: '1', ApiKey: 'k' } },
+      { url: '/token/ok', body: '{"apiKey":"k"}' },
+      { url: '/token/ok', body: 'phone=1&ApiKey=k' },
+    ];
+    const out = providers.map((provider) => {
+      try {
+        mountVlens(el, provider, { baseUrl }).destroy();
+        return 'mounted';
+      } catch (e) {
+        return `${e.code}: ${e.message}`;
+      }
+    });
+    for (const bad of ['https://api.vlenseg.com.', 'https://API.vlenseg.com']) {
+      try {
+        mountVlens(el, '/token/ok', { baseUrl: bad }).destroy();
+        out.push('mounted');
+      } catch (e) {
+        out.push(`${e.code}: ${e.message}`);
+      }
+    }
+    return out;
+  }, h.base('auto'));
+  for (const [i, outcome] of outcomes.entries()) {
+    assert.match(outcome, /^INVALID_ARGUMENT: .*(api\.vlenseg\.com|stay on your server)/, `case ${i}: ${outcome}`);
+  }
   await p.close();
 });

@@ -45,8 +45,8 @@ function json(res, status, value) {
   res.end(JSON.stringify(value));
 }
 
-function html(res, body, headers = {}) {
-  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...headers });
+function html(res, body, headers = {}, status = 200) {
+  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...headers });
   res.end(body);
 }
 
@@ -239,6 +239,12 @@ export async function startServers() {
         res.write('<!doctype html><p>loading forever');
         return hold(res);
       }
+      // Pages that load but are not the app: the widget must time out on `ready`, not on `load`.
+      if (p.startsWith('/503/')) return html(res, '<!doctype html><p>Service unavailable', {}, 503);
+      if (p.startsWith('/xfo/')) return html(res, appPage({ auto: true }), { 'x-frame-options': 'DENY' });
+      if (p.startsWith('/fa-none/')) {
+        return html(res, appPage({ auto: true }), { 'content-security-policy': "frame-ancestors 'none'" });
+      }
       return html(res, appPage({ auto: p.startsWith('/auto/') }));
     }
     return notFound(res);
@@ -266,6 +272,11 @@ export async function startServers() {
     /* no IPv6 loopback: Chromium falls back to 127.0.0.1 */
   }
 
+  // A port nothing listens on: a refused connection for the iframe.
+  const refusing = http.createServer();
+  const p4 = await listen(refusing, '127.0.0.1');
+  await new Promise((r) => refusing.close(r));
+
   hostOrigin = `http://127.0.0.1:${p1}`;
   appOrigin = `http://localhost:${p2}`;
   attackerOrigin = `http://127.0.0.1:${p3}`;
@@ -274,6 +285,7 @@ export async function startServers() {
     hostOrigin,
     appOrigin,
     attackerOrigin,
+    closedOrigin: `http://localhost:${p4}`,
     calls,
     async close() {
       if (closed) return;

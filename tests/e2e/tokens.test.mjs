@@ -166,3 +166,18 @@ test('the token message is posted with the exact Vlens origin as targetOrigin', 
   assert.deepEqual(await frame.evaluate(() => window.got), [], 'the attacker page received no token');
   await p.close();
 });
+
+test('refresh() shows the new session in a new iframe and leaves the page history alone', async () => {
+  const p = await h.open();
+  await p.mount('hist', h.token('ok', key('history')), { baseUrl: h.base('auto') });
+  await p.waitEvent('hist', 'vlens:ready');
+  const before = await p.evaluate(() => history.length);
+  for (let n = 2; n <= 4; n++) {
+    await p.evaluate(() => T.s.hist.session.refresh());
+    await p.waitEvent('hist', 'vlens:ready', n);
+  }
+  assert.equal(await p.evaluate(() => history.length), before, 'Back does not show an earlier session');
+  assert.equal(await p.evaluate(() => document.querySelectorAll('#hist iframe').length), 1);
+  assert.match(await p.evaluate(() => T.s.hist.session.iframe.src), /token=tok-\d+$/);
+  await p.close();
+});

@@ -99,7 +99,14 @@ const options: VlensOptions = {
     }
     void code, recoverable, msg;
   },
+  onStateChange: ({ state }) => {
+    const s: 'token' | 'loading' | 'ready' | 'completed' | 'cancelled' | 'error' | 'destroyed' = state;
+    // @ts-expect-error not a state
+    if (state === 'idle') return;
+    void s;
+  },
   onEvent: (type, detail) => {
+    if (type === 'vlens:state') detail.state.toUpperCase();
     if (type === 'vlens:complete') console.log(detail.data);
     if (type === 'vlens:step') detail.step.trim();
     if (type === 'vlens:resize') detail.height.toFixed();
@@ -225,10 +232,11 @@ document.addEventListener('vlens:destroy', (e) => console.log(e.detail));
 document.querySelector<HTMLElement>('#kyc')?.addEventListener('vlens:ready', (e) => e.detail);
 el.removeEventListener('vlens:complete', (e) => e.detail.data);
 
-// Every event type is in the map, and the map has exactly the ten documented events.
+// Every event type is in the map, and the map has exactly the eleven documented events.
 assertType<
   Equal<
     VlensEventType,
+    | 'vlens:state'
     | 'vlens:token'
     | 'vlens:load'
     | 'vlens:ready'

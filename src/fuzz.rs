@@ -1,13 +1,12 @@
 //! Property-based fuzzing of everything that reads input from the iframe, the network or the
 //! caller, natively. A short run is part of `cargo test`; a long one:
-//! `PROPTEST_CASES=1000000 cargo test --release --test fuzz`.
-#![cfg(not(target_arch = "wasm32"))]
+//! `PROPTEST_CASES=1000000 cargo test --release --lib fuzz` (`npm run fuzz`).
 
+use crate::options::{self, tests::FakeEnv, Value as Opt};
+use crate::protocol::{self, AppMessage, Field, MessageView};
+use crate::token;
 use proptest::prelude::*;
 use serde_json::Value;
-use vlens_widget::options;
-use vlens_widget::protocol::{self, AppMessage, Field, MessageView};
-use vlens_widget::token;
 
 /// A JSON value read the way the browser glue reads a JavaScript object.
 struct Json<'a>(&'a Value);
@@ -137,23 +136,23 @@ proptest! {
 
     #[test]
     fn numbers_from_the_caller_never_panic(x in any::<f64>(), y in any::<f64>(), r in any::<u32>(), rand in any::<f64>()) {
-        let _ = options::timeout_ms("tokenTimeoutMs", Some(x), 1);
-        let _ = options::retries(Some(x));
-        let _ = options::pixels("height", x);
-        let _ = options::check_clamp(Some(x), Some(y));
+        for name in ["tokenTimeoutMs", "loadTimeoutMs", "retries", "height", "width", "minHeight", "maxHeight"] {
+            let _ = options::read::<()>(vec![(name.into(), Opt::Num(x)), ("maxHeight".into(), Opt::Num(y))], &FakeEnv);
+        }
         let _ = options::clamp_height(x, Some(y), None);
         prop_assert!(token::backoff_ms(r, rand) <= token::BACKOFF_MAX_MS as u32);
     }
 
     #[test]
     fn strings_from_the_caller_never_panic(a in ".{0,300}", b in ".{0,40}") {
-        if let Ok(allow) = options::allow_attr([a.as_str()]) {
-            prop_assert!(allow.starts_with("camera; microphone"));
-            prop_assert!(!allow.contains('"') && !allow.contains('<'));
+        for name in ["allow", "title", "baseUrl", "height", &b] {
+            if let Ok(cfg) = options::read::<()>(vec![(name.into(), Opt::Str(a.clone()))], &FakeEnv) {
+                prop_assert!(cfg.allow.starts_with("camera; microphone"));
+                prop_assert!(!cfg.allow.contains('"') && !cfg.allow.contains('<'));
+            }
         }
-        let _ = options::is_secret_name(&a);
-        let _ = options::check_base_url(&b, &a, false, "", "");
-        let _ = options::check_provider_url(&b, &a);
+        let _ = options::check_form_names(&a);
+        let _ = options::session_src(&b, &a);
     }
 }
 

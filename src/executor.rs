@@ -1,0 +1,425 @@
+//! The executor: runs the engine's effects against the DOM and turns browser callbacks
+//! into engine inputs. It holds no rule of its own.
+//!
+//! Every browser callback of every session goes through one dispatcher function, bound
+//! per use to `(session, kind, arg)`. Nothing per session outlives `destroy()`: its
+//! listeners are removed, its timers cleared, its provider call aborted; a late answer
+//! finds no session under its number and is dropped.
+
+use crate::error::WidgetError;
+use crate::events::{self, Callbacks};
+use crate::iframe::{self, Look};
+use crate::js;
+use crate::options::{self, Env, UrlParts};
+use crate::protocol;
+use crate::provider::Provider;
+use crate::session::{Attempt, Effect, Event, Input, Outcome, Session, State, Timer};
+use crate::token::Failure;
+use alloc::collections::VecDeque;
+use alloc::rc::Rc;
+use alloc::string::String;
+use alloc::vec;
+use alloc::vec::Vec;
+use core::cell::{Cell, RefCell};
+use js_sys::{Function, Promise};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{AbortController, Document, Element, EventTarget, HtmlIFrameElement, MessageEvent};
+
+/// What a dispatched callback is about.
+#[derive(Clone, Copy)]
+enum Kind {
+    Start = 0,
+    Timer = 1,
+    Answer = 2,
+    Rejected = 3,
+    Message = 4,
+    Load = 5,
+    Abort = 6,
+}
+
+const KINDS: [Kind; 7] =
+    [Kind::Start, Kind::Timer, Kind::Answer, Kind::Rejected, Kind::Message, Kind::Load, Kind::Abort];
+
+/// Page-wide state of a single-threaded wasm instance.
+struct Global<T>(T);
+// SAFETY: wasm32 without the atomics feature has exactly one thread, and native builds
+// (unit tests) never touch these statics.
+unsafe impl<T> Sync for Global<T> {}
+
+static SESSIONS: Global<RefCell<Vec<Rc<Exec>>>> = Global(RefCell::new(Vec::new()));
+/// `(session, kind, arg, value)`: the one Rust closure every browser callback goes through.
+type Dispatch = Closure<dyn FnMut(u32, u32, u32, JsValue)>;
+
+static DISPATCHER: Global<RefCell<Option<Dispatch>>> = Global(RefCell::new(None));
+static NEXT_ID: Global<Cell<u32>> = Global(Cell::new(1));
+
+/// A listener removed when dropped.
+#[must_use = "dropping a Listener removes it"]
+struct Listener {
+    target: EventTarget,
+    kind: &'static str,
+    callback: Function,
+}
+
+impl Listener {
+    fn new(target: &EventTarget, kind: &'static str, callback: Function) -> Listener {
+        let _ = target.add_event_listener_with_callback(kind, &callback);
+        Listener { target: target.clone(), kind, callback }
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        let _ = self.target.remove_event_listener_with_callback(self.kind, &self.callback);
+    }
+}
+
+/// The iframe on show, with its `load` listener.
+struct Frame {
+    element: HtmlIFrameElement,
+    _load: Listener,
+}
+
+/// The browser side of [`Env`].
+pub(crate) struct Browser;
+
+impl Env for Browser {
+    fn parse_url(&self, url: &str, base: Option<&str>) -> Option<UrlParts> {
+        let u = match base {
+            Some(b) => web_sys::Url::new_with_base(url, b),
+            None => web_sys::Url::new(url),
+        }
+        .ok()?;
+        Some(UrlParts {
+            href: u.href(),
+            protocol: u.protocol(),
+            hostname: u.hostname(),
+            origin: u.origin(),
+            pathname: u.pathname(),
+            search: u.search(),
+            hash: u.hash(),
+            has_credentials: !u.username().is_empty() || !u.password().is_empty(),
+        })
+    }
+
+    fn css_supports(&self, prop: &str, value: &str) -> bool {
+        js::css_supports(prop, value).unwrap_or(false)
+    }
+}
+
+/// One mounted session: the engine and the DOM handles its effects act on.
+pub(crate) struct Exec {
+    id: u32,
+    container: Element,
+    doc: Document,
+    engine: RefCell<Session<JsValue>>,
+    queue: RefCell<VecDeque<Effect<JsValue>>>,
+    running: Cell<bool>,
+    origin: String,
+    look: Look,
+    provider: Provider,
+    callbacks: Callbacks,
+    signal: Option<web_sys::AbortSignal>,
+    frame: RefCell<Option<Frame>>,
+    listeners: RefCell<Vec<Listener>>,
+    timers: RefCell<[Option<JsValue>; 3]>,
+    attempt: RefCell<Option<(Attempt, AbortController)>>,
+    resolve: RefCell<Option<Function>>,
+    result: Promise,
+}
+
+fn dispatcher() -> Function {
+    let mut slot = DISPATCHER.0.borrow_mut();
+    let closure = slot.get_or_insert_with(|| {
+        Closure::new(|session: u32, kind: u32, arg: u32, value: JsValue| {
+            let exec = SESSIONS.0.borrow().iter().find(|s| s.id == session).cloned();
+            if let (Some(exec), Some(&kind)) = (exec, KINDS.get(kind as usize)) {
+                exec.on(kind, arg, value);
+            }
+        })
+    });
+    closure.as_ref().unchecked_ref::<Function>().clone()
+}
+
+/// The page's `document`, found without `instanceof Window` (false under jsdom).
+fn document() -> Option<Document> {
+    let doc = js::get(&js_sys::global(), "document");
+    doc.is_object().then(|| doc.unchecked_into())
+}
+
+fn container(doc: &Document, value: &JsValue) -> Result<Element, WidgetError> {
+    // `instanceof Element` fails for elements of another realm; a node of type 1 with
+    // `appendChild` is an element wherever it comes from.
+    if js::get(value, "nodeType").as_f64() == Some(1.0) && js::get(value, "appendChild").is_function() {
+        return Ok(value.clone().unchecked_into());
+    }
+    let Some(selector) = value.as_string() else {
+        return Err(WidgetError::invalid("element must be a DOM Element or a CSS selector string such as '#vlens'"));
+    };
+    match doc.query_selector(&selector) {
+        Ok(Some(el)) => Ok(el),
+        Ok(None) => Err(WidgetError::invalid(
+            ["element: no element matches the selector '", &selector, "'; mount after the container is in the page"]
+                .concat(),
+        )),
+        Err(_) => Err(WidgetError::invalid(["element: '", &selector, "' is not a valid CSS selector"].concat())),
+    }
+}
+
+/// Mounts a session; see `mountVlens` in the README. No event fires before it returns.
+pub(crate) fn mount(element: &JsValue, token_provider: &JsValue, options: &JsValue) -> Result<Rc<Exec>, WidgetError> {
+    let doc = document().ok_or_else(|| {
+        WidgetError::invalid("mountVlens needs a browser document: call it in the browser, e.g. from useEffect or onMounted, not during server-side rendering")
+    })?;
+    let container = container(&doc, element)?;
+    if !options.is_undefined() && !options.is_null() && (!options.is_object() || js_sys::Array::is_array(options)) {
+        return Err(WidgetError::invalid("options must be an object, such as { height: 700, onComplete }"));
+    }
+    let entries = js::own_entries(options).into_iter().map(|(k, v)| (k, js::value(v))).collect();
+    let cfg = options::read(entries, &Browser)?;
+    for name in &cfg.unknown {
+        js::warn(&["vlens-widget: unknown option '", name, "' is ignored; check its spelling"].concat());
+    }
+    let base = doc.base_uri().ok().flatten();
+    let provider = Provider::from_js(token_provider, base.as_deref(), &Browser)?;
+
+    // One element, at most one session: React StrictMode mounts twice.
+    let previous: Vec<Rc<Exec>> = SESSIONS.0.borrow().iter().filter(|s| s.container == container).cloned().collect();
+    for old in previous {
+        old.input(Input::Destroy);
+    }
+
+    let mut resolve = None;
+    let result = Promise::new(&mut |res, _rej| resolve = Some(res));
+    let id = NEXT_ID.0.get();
+    NEXT_ID.0.set(id.wrapping_add(1));
+    let seed = (js_sys::Math::random() * 4_294_967_295.0) as u32;
+    let exec = Rc::new(Exec {
+        id,
+        container,
+        doc,
+        engine: RefCell::new(Session::new(cfg.rules.clone(), seed)),
+        queue: RefCell::new(VecDeque::new()),
+        running: Cell::new(false),
+        origin: cfg.rules.origin,
+        look: Look { height: cfg.height, width: cfg.width, allow: cfg.allow, title: cfg.title },
+        provider,
+        callbacks: cfg.callbacks.into_iter().map(|(c, f)| (c, f.unchecked_into())).collect(),
+        signal: cfg.signal.map(JsCast::unchecked_into),
+        frame: RefCell::new(None),
+        listeners: RefCell::new(Vec::new()),
+        timers: RefCell::new([None, None, None]),
+        attempt: RefCell::new(None),
+        resolve: RefCell::new(resolve),
+        result,
+    });
+    SESSIONS.0.borrow_mut().push(exec.clone());
+    let global: EventTarget = js_sys::global().unchecked_into();
+    let mut listeners = vec![Listener::new(&global, "message", exec.callback(Kind::Message, 0))];
+    if let Some(signal) = &exec.signal {
+        listeners.push(Listener::new(signal, "abort", exec.callback(Kind::Abort, 0)));
+    }
+    *exec.listeners.borrow_mut() = listeners;
+    js::queue_microtask(&exec.callback(Kind::Start, 0));
+    Ok(exec)
+}
+
+impl Exec {
+    fn callback(&self, kind: Kind, arg: u32) -> Function {
+        js::bind(&dispatcher(), self.id, kind as u32, arg)
+    }
+
+    /// The current `session.state`.
+    pub(crate) fn state(&self) -> State {
+        self.engine.borrow().state()
+    }
+
+    /// The iframe on show, if any.
+    pub(crate) fn iframe(&self) -> Option<HtmlIFrameElement> {
+        self.frame.borrow().as_ref().map(|f| f.element.clone())
+    }
+
+    /// `session.result`.
+    pub(crate) fn result(&self) -> Promise {
+        self.result.clone()
+    }
+
+    fn on(self: &Rc<Self>, kind: Kind, arg: u32, value: JsValue) {
+        let input = match kind {
+            Kind::Start if self.signal.as_ref().is_some_and(|s| s.aborted()) => Input::Destroy,
+            Kind::Start => Input::Mount,
+            Kind::Timer => match Timer::from_index(arg) {
+                Some(t) => {
+                    self.timers.borrow_mut()[t as usize] = None;
+                    Input::Timer(t)
+                }
+                None => return,
+            },
+            Kind::Answer | Kind::Rejected => {
+                let finished = self.attempt.borrow().as_ref().is_some_and(|(a, _)| *a == arg);
+                if finished {
+                    self.attempt.borrow_mut().take();
+                }
+                match kind {
+                    Kind::Answer => match self.provider.answer(&value) {
+                        Ok(token) => Input::TokenOk(arg, token),
+                        Err(f) => Input::TokenErr(arg, f),
+                    },
+                    _ => Input::TokenErr(arg, self.provider.rejection(&value)),
+                }
+            }
+            Kind::Message => match self.accept(value.unchecked_ref()) {
+                Some((msg, data)) => Input::App(msg, data),
+                None => return,
+            },
+            Kind::Load => Input::FrameLoaded,
+            Kind::Abort => Input::Destroy,
+        };
+        self.input(input);
+    }
+
+    /// The checks every incoming message passes, in order: sender window, exact origin, shape.
+    fn accept(&self, ev: &MessageEvent) -> Option<(protocol::AppMessage, JsValue)> {
+        let window = self.frame.borrow().as_ref()?.element.content_window()?;
+        if JsValue::from(ev.source()?) != JsValue::from(window) || ev.origin() != self.origin {
+            return None;
+        }
+        let mut data = ev.data();
+        if let Some(text) = js::short_string(&data, protocol::MAX_STRING_MESSAGE) {
+            data = js_sys::JSON::parse(&text.ok()?).ok()?;
+        }
+        if !data.is_object() {
+            return None;
+        }
+        let view = js::JsView(data);
+        let msg = protocol::parse(&view)?;
+        let payload = js::get(&view.0, "data");
+        let payload = if payload.is_undefined() || payload.is_null() { js::object(&[]) } else { payload };
+        Some((msg, payload))
+    }
+
+    /// Feeds the engine, then runs what it asks for with no borrow held, so callbacks into
+    /// the host may re-enter (`destroy()`, `refresh()`): their effects queue behind ours.
+    pub(crate) fn input(self: &Rc<Self>, input: Input<JsValue>) {
+        let effects = self.engine.borrow_mut().handle(input);
+        self.queue.borrow_mut().extend(effects);
+        if self.running.replace(true) {
+            return;
+        }
+        loop {
+            let next = self.queue.borrow_mut().pop_front();
+            match next {
+                Some(effect) => self.run(effect),
+                None => break,
+            }
+        }
+        self.running.set(false);
+    }
+
+    fn run(self: &Rc<Self>, effect: Effect<JsValue>) {
+        match effect {
+            Effect::CallProvider { attempt, reason } => {
+                let Ok(controller) = AbortController::new() else { return };
+                let signal = controller.signal();
+                *self.attempt.borrow_mut() = Some((attempt, controller));
+                match self.provider.call(reason, &signal) {
+                    Ok(pending) => js::settle(
+                        &pending,
+                        &self.callback(Kind::Answer, attempt),
+                        &self.callback(Kind::Rejected, attempt),
+                    ),
+                    Err(failure) => self.fail_now(attempt, failure),
+                }
+            }
+            Effect::Abort(attempt) => {
+                let taken = self.attempt.borrow_mut().take_if(|(a, _)| *a == attempt);
+                // Last, as it runs the host's abort listeners.
+                if let Some((_, controller)) = taken {
+                    controller.abort();
+                }
+            }
+            Effect::StartTimer(timer, ms) => {
+                let handle = js::set_timeout(&self.callback(Kind::Timer, timer as u32), ms);
+                if let Some(old) = self.timers.borrow_mut()[timer as usize].replace(handle) {
+                    js::clear_timeout(&old);
+                }
+            }
+            Effect::CancelTimer(timer) => {
+                if let Some(handle) = self.timers.borrow_mut()[timer as usize].take() {
+                    js::clear_timeout(&handle);
+                }
+            }
+            Effect::SetFrame(src) => {
+                self.remove_frame();
+                let Some(element) = iframe::create(&self.doc, &self.look) else { return };
+                let load = Listener::new(&element, "load", self.callback(Kind::Load, 0));
+                element.set_src(&src);
+                let _ = self.container.append_child(&element);
+                *self.frame.borrow_mut() = Some(Frame { element, _load: load });
+            }
+            Effect::CheckCamera => {
+                if let Some(frame) = self.iframe() {
+                    let blocked = iframe::blocked_features(&self.doc, &frame);
+                    if !blocked.is_empty() {
+                        self.input(Input::CameraBlocked(blocked));
+                    }
+                }
+            }
+            Effect::PostToken(token) => {
+                if let Some(window) = self.iframe().and_then(|f| f.content_window()) {
+                    let msg = js::object(&[
+                        ("source", protocol::HOST_SOURCE.into()),
+                        ("version", protocol::VERSION.into()),
+                        ("type", "token".into()),
+                        ("data", js::object(&[("token", token.into())])),
+                    ]);
+                    // Never '*': the token goes to the Vlens origin or nowhere.
+                    let _ = window.post_message(&msg, &self.origin);
+                }
+            }
+            Effect::Resize(height) => {
+                if let Some(frame) = self.iframe() {
+                    iframe::set_height(&frame, height);
+                }
+            }
+            Effect::Emit(event) => {
+                if event == Event::Destroy {
+                    self.release();
+                }
+                events::deliver(&self.container, &self.callbacks, event);
+            }
+            Effect::Settle(outcome) => {
+                let (status, data) = match outcome {
+                    Outcome::Completed(d) => ("completed", Some(d)),
+                    Outcome::Cancelled(d) => ("cancelled", Some(d)),
+                    Outcome::Destroyed => ("destroyed", None),
+                };
+                if let Some(resolve) = self.resolve.borrow_mut().take() {
+                    let mut pairs = vec![("status", JsValue::from_str(status))];
+                    pairs.extend(data.map(|d| ("data", d)));
+                    let _ = resolve.call1(&JsValue::UNDEFINED, &js::object(&pairs));
+                }
+            }
+            Effect::RemoveFrame => self.remove_frame(),
+        }
+    }
+
+    /// A function provider that threw synchronously: its failure is an answer like any other.
+    fn fail_now(self: &Rc<Self>, attempt: Attempt, failure: Failure) {
+        self.attempt.borrow_mut().take();
+        self.input(Input::TokenErr(attempt, failure));
+    }
+
+    fn remove_frame(&self) {
+        if let Some(frame) = self.frame.borrow_mut().take() {
+            frame.element.remove();
+        }
+    }
+
+    /// The session is over: its listeners go and the page forgets it.
+    fn release(self: &Rc<Self>) {
+        drop(self.listeners.take());
+        SESSIONS.0.borrow_mut().retain(|s| !Rc::ptr_eq(s, self));
+    }
+}

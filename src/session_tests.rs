@@ -1,0 +1,390 @@
+//! The session engine, tested natively: scenarios of the contract, then its invariants
+//! over random input sequences (proptest).
+
+use crate::error::ErrorCode;
+use crate::options::Rules;
+use crate::protocol::AppMessage;
+use crate::session::{Effect, Event, Input, Outcome, Session, State, Timer};
+use crate::token::{self, Failure, Reason};
+use proptest::prelude::*;
+use std::collections::BTreeSet;
+
+fn rules() -> Rules {
+    Rules {
+        base: "https://app.vlenseg.com".into(),
+        origin: "https://app.vlenseg.com".into(),
+        token_timeout_ms: 15_000,
+        retries: 2,
+        load_timeout_ms: 30_000,
+        auto_resize: true,
+        min_height: Some(200.0),
+        max_height: Some(900.0),
+    }
+}
+
+type E = Effect<u8>;
+
+fn session() -> Session<u8> {
+    Session::new(rules(), 42)
+}
+
+fn events(effects: &[E]) -> Vec<Event<u8>> {
+    effects.iter().filter_map(|e| if let Effect::Emit(ev) = e { Some(ev.clone()) } else { None }).collect()
+}
+
+fn calls(effects: &[E]) -> Vec<(u32, Reason)> {
+    effects
+        .iter()
+        .filter_map(|e| if let Effect::CallProvider { attempt, reason } = e { Some((*attempt, *reason)) } else { None })
+        .collect()
+}
+
+fn error_code(effects: &[E]) -> Option<(ErrorCode, String)> {
+    events(effects).into_iter().find_map(|e| if let Event::Error(e) = e { Some((e.code, e.message)) } else { None })
+}
+
+/// A session that got its first token and shows the app, loading.
+fn loading() -> Session<u8> {
+    let mut s = session();
+    let _ = s.handle(Input::Mount);
+    let _ = s.handle(Input::TokenOk(0, "tok".into()));
+    s
+}
+
+#[test]
+fn mount_asks_for_a_token_after_announcing_the_state() {
+    let mut s = session();
+    let fx = s.handle(Input::Mount);
+    assert_eq!(
+        fx,
+        vec![
+            Effect::Emit(Event::State(State::Token)),
+            Effect::Emit(Event::Token(Reason::Initial)),
+            Effect::CallProvider { attempt: 0, reason: Reason::Initial },
+            Effect::StartTimer(Timer::Attempt, 15_000),
+        ]
+    );
+    assert!(s.handle(Input::Mount).is_empty(), "a second Mount does nothing");
+}
+
+#[test]
+fn a_token_shows_the_app_in_a_new_frame_and_ready_stops_the_timer() {
+    let mut s = session();
+    let _ = s.handle(Input::Mount);
+    let fx = s.handle(Input::TokenOk(0, "a&b".into()));
+    assert_eq!(
+        fx,
+        vec![
+            Effect::CancelTimer(Timer::Attempt),
+            Effect::SetFrame("https://app.vlenseg.com/session?token=a%26b".into()),
+            Effect::Emit(Event::State(State::Loading)),
+            Effect::StartTimer(Timer::Ready, 30_000),
+            Effect::CheckCamera,
+        ]
+    );
+    assert_eq!(s.handle(Input::FrameLoaded), vec![Effect::Emit(Event::Load)]);
+    let fx = s.handle(Input::App(AppMessage::Ready, 0));
+    assert_eq!(
+        fx,
+        vec![Effect::CancelTimer(Timer::Ready), Effect::Emit(Event::Ready), Effect::Emit(Event::State(State::Ready))]
+    );
+    assert!(s.handle(Input::Timer(Timer::Ready)).is_empty(), "a stale ready timer is ignored");
+}
+
+#[test]
+fn transient_failures_are_retried_with_backoff_then_reported() {
+    let mut s = session();
+    let _ = s.handle(Input::Mount);
+    let fx = s.handle(Input::TokenErr(0, Failure::Transient("503".into())));
+    assert!(
+        matches!(fx.as_slice(), [Effect::CancelTimer(Timer::Attempt), Effect::StartTimer(Timer::Backoff, ms)] if (125..=250).contains(ms))
+    );
+    let fx = s.handle(Input::Timer(Timer::Backoff));
+    assert_eq!(calls(&fx), vec![(1, Reason::Retry)]);
+    assert_eq!(events(&fx), vec![Event::Token(Reason::Retry)]);
+    let fx = s.handle(Input::Timer(Timer::Attempt));
+    assert_eq!(fx[0], Effect::Abort(1), "a timed-out call is aborted");
+    let _ = s.handle(Input::Timer(Timer::Backoff));
+    let fx = s.handle(Input::Timer(Timer::Attempt));
+    let (code, message) = error_code(&fx).expect("an error after the last retry");
+    assert_eq!(code, ErrorCode::TokenTimeout);
+    assert!(message.contains("15000 ms"));
+    assert_eq!(s.state(), State::Error);
+    assert_eq!(events(&fx).last(), Some(&Event::State(State::Error)));
+}
+
+#[test]
+fn final_failures_and_invalid_tokens_are_not_retried() {
+    let mut s = session();
+    let _ = s.handle(Input::Mount);
+    let fx = s.handle(Input::TokenErr(0, Failure::Final("400".into())));
+    assert_eq!(error_code(&fx).map(|e| e.0), Some(ErrorCode::TokenProviderFailed));
+    let mut s = session();
+    let _ = s.handle(Input::Mount);
+    let fx = s.handle(Input::TokenOk(0, "bad\ntoken".into()));
+    assert_eq!(error_code(&fx).map(|e| e.0), Some(ErrorCode::TokenInvalid));
+    assert!(!fx.iter().any(|e| matches!(e, Effect::SetFrame(_))), "an invalid token never reaches the iframe");
+}
+
+#[test]
+fn a_late_answer_to_an_abandoned_call_is_ignored() {
+    let mut s = session();
+    let _ = s.handle(Input::Mount);
+    let _ = s.handle(Input::Refresh);
+    assert!(s.handle(Input::TokenOk(0, "old".into())).is_empty());
+    assert!(s.handle(Input::TokenErr(0, Failure::Final("x".into()))).is_empty());
+}
+
+#[test]
+fn load_timeout_says_whether_the_frame_loaded() {
+    let mut s = loading();
+    let fx = s.handle(Input::Timer(Timer::Ready));
+    let (code, message) = error_code(&fx).unwrap();
+    assert_eq!(code, ErrorCode::LoadTimeout);
+    assert!(message.contains("did not load within loadTimeoutMs (30000 ms)"), "{message}");
+
+    let mut s = loading();
+    let _ = s.handle(Input::FrameLoaded);
+    let fx = s.handle(Input::Timer(Timer::Ready));
+    let (_, message) = error_code(&fx).unwrap();
+    assert!(message.contains("loaded, but the Vlens app in it did not report ready"), "{message}");
+    assert_eq!(s.state(), State::Error);
+}
+
+#[test]
+fn refresh_recovers_from_an_error_with_a_new_frame() {
+    let mut s = loading();
+    let _ = s.handle(Input::Timer(Timer::Ready));
+    let fx = s.handle(Input::Refresh);
+    assert_eq!(calls(&fx), vec![(1, Reason::Refresh)]);
+    assert_eq!(s.state(), State::Token);
+    let fx = s.handle(Input::TokenOk(1, "new".into()));
+    assert!(fx.contains(&Effect::SetFrame("https://app.vlenseg.com/session?token=new".into())));
+    assert_eq!(s.state(), State::Loading);
+}
+
+#[test]
+fn token_expiry_posts_the_new_token_and_joins_a_pending_request() {
+    let mut s = loading();
+    let _ = s.handle(Input::App(AppMessage::Ready, 0));
+    let fx = s.handle(Input::App(AppMessage::TokenExpired, 0));
+    assert_eq!(calls(&fx), vec![(1, Reason::Expired)]);
+    assert!(calls(&s.handle(Input::App(AppMessage::TokenExpired, 0))).is_empty());
+    let fx = s.handle(Input::TokenOk(1, "fresh".into()));
+    assert_eq!(fx, vec![Effect::CancelTimer(Timer::Attempt), Effect::PostToken("fresh".into())]);
+    assert_eq!(s.state(), State::Ready);
+}
+
+#[test]
+fn completion_settles_once_and_only_resizes_follow() {
+    let mut s = loading();
+    let fx = s.handle(Input::App(AppMessage::Completed, 7));
+    assert!(fx.contains(&Effect::Settle(Outcome::Completed(7))));
+    assert_eq!(events(&fx), vec![Event::Complete(7), Event::State(State::Completed)]);
+    assert!(s.handle(Input::App(AppMessage::Cancelled, 1)).is_empty());
+    assert!(s.handle(Input::Refresh).is_empty());
+    assert_eq!(
+        s.handle(Input::App(AppMessage::Resize(1000.0), 0)),
+        vec![Effect::Resize(900.0), Effect::Emit(Event::Resize(900.0))]
+    );
+    let fx = s.handle(Input::Destroy);
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Settle(_))), "result settled already");
+    assert_eq!(events(&fx), vec![Event::State(State::Destroyed), Event::Destroy]);
+}
+
+#[test]
+fn destroy_stops_everything_and_its_event_is_last() {
+    let mut s = session();
+    let _ = s.handle(Input::Mount);
+    let fx = s.handle(Input::Destroy);
+    assert_eq!(
+        fx,
+        vec![
+            Effect::CancelTimer(Timer::Attempt),
+            Effect::Abort(0),
+            Effect::Settle(Outcome::Destroyed),
+            Effect::Emit(Event::State(State::Destroyed)),
+            Effect::Emit(Event::Destroy),
+        ]
+    );
+    assert!(s.handle(Input::TokenOk(0, "late".into())).is_empty());
+    assert!(s.handle(Input::Destroy).is_empty());
+}
+
+#[test]
+fn destroy_before_mount_runs_is_the_only_event() {
+    let mut s = session();
+    let fx = s.handle(Input::Destroy);
+    assert_eq!(events(&fx), vec![Event::State(State::Destroyed), Event::Destroy]);
+    assert!(s.handle(Input::Mount).is_empty());
+}
+
+#[test]
+fn app_errors_do_not_change_the_state_and_camera_blocks_are_reported_once() {
+    let mut s = loading();
+    let fx = s.handle(Input::App(AppMessage::Error { code: Some("E1".into()), message: None, recoverable: None }, 0));
+    assert_eq!(events(&fx), vec![Event::AppError { code: Some("E1".into()), message: None, recoverable: false }]);
+    assert_eq!(s.state(), State::Loading);
+    let fx = s.handle(Input::CameraBlocked(vec!["camera"]));
+    let (code, message) = error_code(&fx).unwrap();
+    assert_eq!(code, ErrorCode::CameraBlocked);
+    assert!(message.contains("camera=(self \"https://app.vlenseg.com\")"));
+    assert_eq!(s.state(), State::Loading);
+    let _ = s.handle(Input::Refresh);
+    let fx = s.handle(Input::TokenOk(1, "t".into()));
+    assert!(!fx.contains(&Effect::CheckCamera), "the camera is checked once per session");
+}
+
+// ---------------------------------------------------------------------------------------
+// Invariants over random input sequences.
+
+#[derive(Clone, Debug)]
+enum Pick {
+    Mount,
+    Ok(Option<u32>, String),
+    Err(Option<u32>, u8),
+    Timer(u8),
+    Loaded,
+    Camera,
+    App(u8),
+    Refresh,
+    Destroy,
+}
+
+fn pick() -> impl Strategy<Value = Pick> {
+    let token = prop_oneof![Just("tok".to_string()), Just(String::new()), Just("a\nb".to_string()), ".{0,8}"];
+    let attempt = prop_oneof![3 => Just(None), 1 => (0u32..6).prop_map(Some)];
+    prop_oneof![
+        1 => Just(Pick::Mount),
+        4 => (attempt.clone(), token).prop_map(|(a, t)| Pick::Ok(a, t)),
+        3 => (attempt, 0u8..4).prop_map(|(a, f)| Pick::Err(a, f)),
+        4 => (0u8..3).prop_map(Pick::Timer),
+        1 => Just(Pick::Loaded),
+        1 => Just(Pick::Camera),
+        5 => (0u8..8).prop_map(Pick::App),
+        2 => Just(Pick::Refresh),
+        1 => Just(Pick::Destroy),
+    ]
+}
+
+fn app(n: u8) -> AppMessage {
+    match n {
+        0 => AppMessage::Ready,
+        1 => AppMessage::Step("kyc".into()),
+        2 => AppMessage::Resize(5000.0),
+        3 => AppMessage::Completed,
+        4 => AppMessage::Cancelled,
+        5 => AppMessage::Error { code: None, message: None, recoverable: Some(true) },
+        6 => AppMessage::TokenExpired,
+        _ => AppMessage::Other("x".into()),
+    }
+}
+
+/// What a faithful executor knows: calls in flight and timers running.
+#[derive(Default)]
+struct World {
+    in_flight: BTreeSet<u32>,
+    timers: BTreeSet<u8>,
+    last_call: u32,
+    settled: usize,
+    destroyed: bool,
+}
+
+impl World {
+    /// Applies a batch of effects, checking the invariants that hold batch by batch.
+    fn run(&mut self, input: &Input<u8>, fx: &[E]) -> Result<(), TestCaseError> {
+        prop_assert!(!self.destroyed || fx.is_empty(), "effects after destroy: {:?}", fx);
+        if let Input::App(AppMessage::TokenExpired, _) = input {
+            let pending = !self.in_flight.is_empty() || self.timers.contains(&(Timer::Backoff as u8));
+            prop_assert!(!pending || calls(fx).is_empty(), "token-expired did not join the pending request");
+        }
+        for (i, e) in fx.iter().enumerate() {
+            match e {
+                Effect::CallProvider { attempt, .. } => {
+                    self.in_flight.insert(*attempt);
+                    self.last_call = *attempt;
+                }
+                Effect::Abort(a) => {
+                    self.in_flight.remove(a);
+                }
+                Effect::StartTimer(t, _) => {
+                    self.timers.insert(*t as u8);
+                }
+                Effect::CancelTimer(t) => {
+                    self.timers.remove(&(*t as u8));
+                }
+                Effect::Settle(_) => self.settled += 1,
+                Effect::SetFrame(src) => {
+                    let Input::TokenOk(_, t) = input else { return Err(TestCaseError::fail("frame without a token")) };
+                    prop_assert!(token::check(t).is_ok());
+                    prop_assert!(src.ends_with(&crate::options::session_src("", t)));
+                }
+                Effect::PostToken(t) => {
+                    let Input::TokenOk(_, given) = input else {
+                        return Err(TestCaseError::fail("post without a token"));
+                    };
+                    prop_assert!(token::check(t).is_ok() && t == given);
+                }
+                Effect::Emit(Event::Destroy) => {
+                    prop_assert_eq!(i, fx.len() - 1, "vlens:destroy is not the last effect");
+                    self.destroyed = true;
+                }
+                _ => {}
+            }
+            prop_assert!(self.in_flight.len() <= 1, "two provider calls in flight");
+        }
+        prop_assert!(self.settled <= 1, "result settled twice");
+        Ok(())
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(2000)
+    ))]
+
+    #[test]
+    fn the_engine_keeps_its_invariants(picks in prop::collection::vec(pick(), 0..60), seed in any::<u32>()) {
+        let mut s: Session<u8> = Session::new(rules(), seed);
+        let mut world = World::default();
+        for p in picks.into_iter().chain([Pick::Destroy]) {
+            let input = match p {
+                Pick::Mount => Input::Mount,
+                Pick::Ok(a, t) => {
+                    let a = a.unwrap_or(world.last_call);
+                    world.in_flight.remove(&a);
+                    Input::TokenOk(a, t)
+                }
+                Pick::Err(a, f) => {
+                    let a = a.unwrap_or(world.last_call);
+                    world.in_flight.remove(&a);
+                    let failure = match f {
+                        0 => Failure::Transient("x".into()),
+                        1 => Failure::Final("x".into()),
+                        2 => Failure::Timeout,
+                        _ => Failure::Invalid(token::invalid("x")),
+                    };
+                    Input::TokenErr(a, failure)
+                }
+                // A faithful executor fires only running timers.
+                Pick::Timer(t) if world.timers.remove(&t) => match Timer::from_index(u32::from(t)) {
+                    Some(t) => Input::Timer(t),
+                    None => continue,
+                },
+                Pick::Timer(_) => continue,
+                Pick::Loaded => Input::FrameLoaded,
+                Pick::Camera => Input::CameraBlocked(vec!["camera", "microphone"]),
+                Pick::App(n) => Input::App(app(n), n),
+                Pick::Refresh => Input::Refresh,
+                Pick::Destroy => Input::Destroy,
+            };
+            let fx = s.handle(input.clone());
+            world.run(&input, &fx)?;
+        }
+        prop_assert!(world.destroyed);
+        prop_assert_eq!(world.settled, 1, "result never settled");
+        prop_assert!(world.in_flight.is_empty(), "a provider call outlived destroy: {:?}", world.in_flight);
+        prop_assert!(world.timers.is_empty(), "a timer outlived destroy: {:?}", world.timers);
+        prop_assert_eq!(s.state(), State::Destroyed);
+    }
+}
