@@ -17,13 +17,16 @@ const us = (n) => n.toFixed(2);
 export function lines({ size, tti, msg, mem }) {
   const out = [];
   const pick = (f) => Object.fromEntries(COLUMNS.map(([id]) => [id, f(id)]).filter(([, v]) => v !== undefined && v !== null));
-  const peerSize = (kind, m) => (id) => (id === 'ours' ? size.ours[kind][m] : size[id] && size[id][kind][m]);
+  // When our wasm is a separate file, the host ships it too: our figure is the sum.
+  const extra = (m) => (size.ours.separateWasm ? size.ours.separateWasm[m] : 0);
+  const peerSize = (kind, m) => (id) => (id === 'ours' ? size.ours[kind][m] + extra(m) : size[id] && size[id][kind][m]);
+  const plus = size.ours.separateWasm ? ` + ${size.ours.separateWasm.files.map((f) => `\`${f}\``).join(' + ')}` : '';
 
   const S = 'Size (bytes)';
-  out.push({ section: S, label: 'ES entry (`dist/index.js`), minified', fmt: int, values: pick(peerSize('es', 'min')) });
+  out.push({ section: S, label: `ES entry (\`dist/index.js\`${plus}), minified`, fmt: int, values: pick(peerSize('es', 'min')) });
   out.push({ section: S, label: 'ES entry, gzip -9', fmt: int, values: pick(peerSize('es', 'gzip')) });
   out.push({ section: S, label: 'ES entry, brotli', fmt: int, values: pick(peerSize('es', 'brotli')) });
-  out.push({ section: S, label: 'script-tag file (`dist/vlens.js`), minified', fmt: int, values: pick(peerSize('script', 'min')) });
+  out.push({ section: S, label: `script-tag file (\`dist/vlens.js\`${plus}), minified`, fmt: int, values: pick(peerSize('script', 'min')) });
   const scriptGz = pick(peerSize('script', 'gzip'));
   out.push({
     section: S, label: 'script-tag file, gzip -9, wasm included', fmt: int, values: scriptGz,
@@ -35,9 +38,14 @@ export function lines({ size, tti, msg, mem }) {
     out.push({ section: S, label: 'of which the inlined wasm (base64 string), gzip -9', fmt: int, values: { ours: parts.wasmBase64.gzip } });
     out.push({ section: S, label: 'of which JavaScript (file without the wasm string), gzip -9', fmt: int, values: { ours: parts.js.gzip } });
   }
-  out.push({ section: S, label: 'wasm binary (`pkg/vlens_widget_bg.wasm`), raw', fmt: int, values: { ours: size.ours.wasmBinary.min } });
-  out.push({ section: S, label: 'wasm binary, gzip -9', fmt: int, values: { ours: size.ours.wasmBinary.gzip } });
-  out.push({ section: S, label: 'wasm binary, brotli', fmt: int, values: { ours: size.ours.wasmBinary.brotli } });
+  if (size.ours.separateWasm) {
+    out.push({ section: S, label: 'of which the separate wasm file, gzip -9', fmt: int, values: { ours: size.ours.separateWasm.gzip } });
+  }
+  if (size.ours.wasmBinary) {
+    out.push({ section: S, label: 'wasm binary (`pkg/vlens_widget_bg.wasm`), raw', fmt: int, values: { ours: size.ours.wasmBinary.min } });
+    out.push({ section: S, label: 'wasm binary, gzip -9', fmt: int, values: { ours: size.ours.wasmBinary.gzip } });
+    out.push({ section: S, label: 'wasm binary, brotli', fmt: int, values: { ours: size.ours.wasmBinary.brotli } });
+  }
 
   if (tti) {
     const T = `Time to iframe (ms, ${tti.ours.tti.n} fresh page loads each)`;
@@ -95,7 +103,8 @@ function cell(line, id) {
   const text = line.fmt(v);
   // A ratio only means something when the figures are positive and there is a comparison.
   if (vals.length < 2 || best <= 0) return text;
-  return v === best ? `${text} (best)` : `${text} (${(v / best).toFixed(1)}×)`;
+  const r = v / best;
+  return v === best ? `${text} (best)` : `${text} (${r.toFixed(r < 10 ? 2 : 1)}×)`;
 }
 
 function targetCell(line) {

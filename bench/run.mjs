@@ -2,7 +2,7 @@
 // baseline, in one headless Chromium run. Progress goes to stderr; the table to stdout, to
 // bench/results/latest.md (+ .json) and into README.md between the bench markers.
 //
-//   node bench/run.mjs           the full run (needs `npm run build` first)
+//   node bench/run.mjs           the full run (runs `npm run build` first when dist/ is stale)
 //   node bench/run.mjs --quick   a few rounds only, to try changes; writes nothing
 //
 // See bench/README.md for what each line measures.
@@ -16,18 +16,27 @@ import { lines, markdownTable } from './report.mjs';
 import { startServers } from './servers.mjs';
 import { sizes } from './size.mjs';
 
+const log = (...a) => console.error('bench:', ...a);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const quick = process.argv.includes('--quick');
 const PLAN = quick
   ? { rounds: 5, n: 2_000, reps: 2, cycles: 100 }
   : { rounds: 30, n: 10_000, reps: 9, cycles: 1_000 };
-const log = (...a) => console.error('bench:', ...a);
 
-for (const f of ['dist/index.js', 'dist/vlens.js', 'pkg/vlens_widget_bg.wasm']) {
-  if (!fs.existsSync(path.join(root, f))) {
-    console.error(`bench: ${f} is missing; run npm run build first.`);
-    process.exit(1);
-  }
+// Measure what the sources say: build when dist/ is missing or older than them (a clean
+// clone, or an edit since the last build). An up-to-date dist/ is used as it is.
+function newest(p) {
+  if (!fs.existsSync(p)) return 0;
+  const st = fs.statSync(p);
+  if (!st.isDirectory()) return st.mtimeMs;
+  return Math.max(0, ...fs.readdirSync(p).map((f) => newest(path.join(p, f))));
+}
+const sources = ['src', 'js', 'types', 'Cargo.toml', 'Cargo.lock', 'scripts/build.mjs'].map((f) => newest(path.join(root, f)));
+const built = Math.min(...['dist/index.js', 'dist/vlens.js'].map((f) => newest(path.join(root, f))));
+if (built === 0 || built < Math.max(...sources)) {
+  log(built === 0 ? 'dist/ is missing: npm run build' : 'sources changed since the last build: npm run build');
+  // stdout of the build goes to stderr: stdout is the table only.
+  execFileSync('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 2, 2] });
 }
 
 const started = Date.now();
@@ -41,9 +50,8 @@ try {
   results.size = await sizes({ root, outDir: tmp });
 
   servers = await startServers({
-    ours: path.join(root, 'dist', 'vlens.js'),
-    baseline: path.join(tmp, 'baseline.iife.js'),
-    veriff: path.join(tmp, 'veriff.iife.js'),
+    distDir: path.join(root, 'dist'),
+    scripts: { baseline: path.join(tmp, 'baseline.iife.js'), veriff: path.join(tmp, 'veriff.iife.js') },
   });
   browser = await launch();
   log(`${browser.version} launched`);

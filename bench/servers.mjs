@@ -1,13 +1,15 @@
 // Loopback servers for the browser sections of the bench. Three sites, so that Chromium puts
 // each in its own renderer process and a sender's loop never runs on the host's main thread:
 //
-//   host   http://127.0.0.1:<p>   the pages under test and the scripts (/js/<id>.js)
+//   host   http://127.0.0.1:<p>   the pages under test, our build (/dist/*) and the bundles
+//                                 of the baseline and the peers (/js/<id>.js)
 //   app    http://localhost:<p>   the fake Vlens app: /nocontent/session answers 204 (the iframe
 //                                 never commits, so mount loops do not spawn processes);
 //                                 /sender/session posts messages to its parent on request
 //   other  http://127.0.0.2:<p>   /sender again, on a wrong origin (messages to be rejected)
 import http from 'node:http';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { pages } from './pages.mjs';
 
 function listen(server, host, port = 0) {
@@ -22,13 +24,20 @@ const send = (res, status, type, body) => {
   res.end(body);
 };
 
-/** `scripts` maps an id to a file served at /js/<id>.js. Returns origins and close(). */
-export async function startServers(scripts) {
+const TYPES = { js: 'text/javascript', wasm: 'application/wasm' };
+
+/**
+ * `distDir` is served at /dist/ (so a build that fetches a separate .wasm next to its script
+ * works too); `scripts` maps an id to a file served at /js/<id>.js. Returns origins and close().
+ */
+export async function startServers({ distDir, scripts }) {
   const origins = {};
   const host = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
     const js = /^\/js\/([\w-]+)\.js$/.exec(url.pathname);
-    if (js && scripts[js[1]]) return send(res, 200, 'text/javascript', readFileSync(scripts[js[1]]));
+    if (js && scripts[js[1]]) return send(res, 200, TYPES.js, readFileSync(scripts[js[1]]));
+    const dist = /^\/dist\/([\w-]+\.(js|wasm))$/.exec(url.pathname);
+    if (dist && existsSync(join(distDir, dist[1]))) return send(res, 200, TYPES[dist[2]], readFileSync(join(distDir, dist[1])));
     const page = pages[url.pathname.slice(1)];
     if (page) return send(res, 200, 'text/html; charset=utf-8', page(origins, url.searchParams));
     send(res, 404, 'text/plain', 'not found');

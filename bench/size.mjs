@@ -2,7 +2,7 @@
 // same way (bundle, minify, browser platform) as an ES module and as a classic script, then
 // measured raw, gzip level 9 and brotli quality 11. Ours is measured as built in dist/.
 import { build } from 'esbuild';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
@@ -67,9 +67,11 @@ export async function sizes({ root, outDir }) {
     result[t.id] = { es: measureBytes(esm), script: measureBytes(iife) };
   }
 
-  // Ours, as shipped, plus the breakdown: the inlined wasm (base64 string) and the rest.
-  const wasm = readFileSync(join(root, 'pkg', 'vlens_widget_bg.wasm'));
+  // Ours, as shipped, plus the breakdown: the inlined wasm (base64 string) and the rest. If a
+  // build ships the wasm as a separate file in dist/ instead, it is measured and added.
   const ours = {};
+  const separate = readdirSync(join(root, 'dist')).filter((f) => f.endsWith('.wasm'));
+  if (separate.length) ours.separateWasm = { files: separate.map((f) => `dist/${f}`), ...measureBytes(Buffer.concat(separate.map((f) => readFileSync(join(root, 'dist', f))))) };
   for (const [key, file] of [['es', 'dist/index.js'], ['script', 'dist/vlens.js']]) {
     const text = readFileSync(join(root, file), 'utf8');
     const b64 = longestBase64(text);
@@ -79,7 +81,8 @@ export async function sizes({ root, outDir }) {
       js: measureBytes(b64 ? text.replace(b64, '') : text),
     };
   }
-  ours.wasmBinary = measureBytes(wasm);
+  const wasm = join(root, 'pkg', 'vlens_widget_bg.wasm');
+  if (existsSync(wasm)) ours.wasmBinary = measureBytes(readFileSync(wasm));
   result.ours = ours;
   writeFileSync(join(outDir, 'sizes.json'), JSON.stringify(result, null, 2));
   return result;
