@@ -5,6 +5,7 @@
 
 const DEFAULT_BASE = 'https://app.vlenseg.com';
 const EVENTS = { ready: 'ready', step: 'step', resize: 'resize', completed: 'complete', cancelled: 'cancel', error: 'error' };
+const CALLBACKS = { ready: 'onReady', step: 'onStep', resize: 'onResize', complete: 'onComplete', cancel: 'onCancel', error: 'onError' };
 
 async function fetchToken(url) {
   const res = await fetch(url, { method: 'POST', credentials: 'same-origin', headers: { Accept: 'application/json' } });
@@ -35,7 +36,6 @@ export function mountVlens(element, tokenProvider, options = {}) {
   let settle;
   const result = new Promise((resolve) => { settle = resolve; });
 
-  const CALLBACKS = { ready: 'onReady', step: 'onStep', resize: 'onResize', complete: 'onComplete', cancel: 'onCancel', error: 'onError' };
   const emit = (name, detail) => {
     el.dispatchEvent(new CustomEvent(`vlens:${name}`, { detail, bubbles: true, composed: true }));
     const cb = options[CALLBACKS[name]];

@@ -9,7 +9,7 @@
 // fixes do not each need a budget change); beyond that the check fails and asks for a
 // deliberate budget update with the reason in the commit message. Shrinking is only a note.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
@@ -34,8 +34,8 @@ const num = (n) => n.toLocaleString('en-US');
  * human message to print. Growth beyond `allowed`, a shipped file with no budget, or a
  * budgeted file that is gone all fail: each is a change to what users download.
  */
-export function check(sizes, budget, allowed = ALLOWED_GROWTH) {
-  const lines = [`size check: gzip -9 of each shipped file against ${BUDGET_FILE} (a file may grow ${pct(allowed)} at most)`];
+export function check(sizes, budget, { allowed = ALLOWED_GROWTH, budgetName = BUDGET_FILE } = {}) {
+  const lines = [`size check: gzip -9 of each shipped file against ${budgetName} (a file may grow ${(allowed * 100).toFixed(0)}% at most)`];
   const failures = [];
   const notes = [];
   const names = [...new Set([...Object.keys(budget), ...Object.keys(sizes)])].sort();
@@ -95,7 +95,8 @@ function main(args) {
     console.error(`size check: ${BUDGET_FILE} is missing; create it with npm run size -- --update.`);
     return 1;
   }
-  const { ok, report } = check(sizes, JSON.parse(readFileSync(budgetPath, 'utf8')).gzip);
+  const budgetName = relative(root, budgetPath).startsWith('..') ? budgetPath : relative(root, budgetPath);
+  const { ok, report } = check(sizes, JSON.parse(readFileSync(budgetPath, 'utf8')).gzip, { budgetName });
   (ok ? console.log : console.error)(report);
   return ok ? 0 : 1;
 }
