@@ -285,3 +285,52 @@ async fn the_app_page_is_safe_and_self_contained() {
     let css = c.get(format!("{mock}/assets/app.css")).send().await.unwrap();
     assert_eq!(css.status(), 200);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_session_flood_does_not_lock_the_mock() {
+    // Sessions that live 1 ms: a flood of them must not fill the cap.
+    let (mock, _, _) = spawn_mock(Duration::from_millis(1)).await;
+    let url = format!("{mock}{AUTH}");
+    let c = http();
+    let flood = 10_000 + 50;
+    let mut tasks = tokio::task::JoinSet::new();
+    let per_task = flood / 10;
+    for _ in 0..10 {
+        let (c, url) = (c.clone(), url.clone());
+        tasks.spawn(async move {
+            let mut refused = 0;
+            for _ in 0..per_task {
+                let res = c
+                    .post(&url)
+                    .header("Content-Type", "application/json")
+                    .header("ApiKey", API_KEY)
+                    .body(AUTH_BODY)
+                    .send()
+                    .await
+                    .unwrap();
+                if res.status() != 200 {
+                    refused += 1;
+                }
+            }
+            refused
+        });
+    }
+    let mut refused = 0;
+    while let Some(r) = tasks.join_next().await {
+        refused += r.unwrap();
+    }
+    assert_eq!(refused, 0, "{refused} of {flood} sessions refused");
+    // And a live session still works afterwards.
+    let token = new_token(&mock, AUTH_BODY).await;
+    assert_eq!(http().get(format!("{mock}/session?token={token}")).send().await.unwrap().status(), 410);
+}
+
+#[tokio::test]
+async fn hidden_elements_stay_hidden_in_the_app_css() {
+    // `.camera__placeholder { display: grid }` used to beat the `hidden` attribute, so
+    // "Waiting for camera permission..." stayed over the live video.
+    let (mock, _, _) = spawn_mock(TTL).await;
+    let css = http().get(format!("{mock}/assets/app.css")).send().await.unwrap().text().await.unwrap();
+    let compact: String = css.chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(compact.contains("[hidden]{display:none!important"), "no [hidden] rule that wins over display: grid");
+}
