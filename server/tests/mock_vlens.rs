@@ -55,7 +55,7 @@ async fn create_auth_session_checks_the_api_key() {
     assert_eq!(status, 200, "{v}");
     assert!(v["data"].as_str().is_some_and(|t| t.len() == 64));
     assert_eq!(v.as_object().unwrap().len(), 1);
-    assert_no_secrets(&logs.lock().unwrap().join("\n"));
+    assert_no_secrets(&logs.text());
 }
 
 #[tokio::test]
@@ -288,11 +288,14 @@ async fn the_app_page_is_safe_and_self_contained() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_expired_session_flood_does_not_lock_the_mock() {
-    // Sessions that live 1 ms: a flood of them must not fill the cap.
-    let (mock, _, _) = spawn_mock(Duration::from_millis(1)).await;
+    // Sessions that live 1 ms: a flood of ten times the cap must not fill it (before
+    // the fix, expired sessions counted for an hour and the last ones were refused).
+    let mut config = mock_config(Duration::from_millis(1));
+    config.max_sessions = 500;
+    let (mock, state, _) = spawn_mock_with(config).await;
     let url = format!("{mock}{AUTH}");
     let c = http();
-    let flood = 10_000 + 50;
+    let flood = 5_000;
     let mut tasks = tokio::task::JoinSet::new();
     let per_task = flood / 10;
     for _ in 0..10 {
@@ -320,9 +323,20 @@ async fn an_expired_session_flood_does_not_lock_the_mock() {
         refused += r.unwrap();
     }
     assert_eq!(refused, 0, "{refused} of {flood} sessions refused");
+    assert!(state.stored_sessions() <= 500, "expired sessions are purged: {}", state.stored_sessions());
     // And a live session still works afterwards.
     let token = new_token(&mock, AUTH_BODY).await;
     assert_eq!(http().get(format!("{mock}/session?token={token}")).send().await.unwrap().status(), 410);
+
+    // Live sessions still count: past the cap, 503.
+    let mut config = mock_config(TTL);
+    config.max_sessions = 3;
+    let (mock, _, _) = spawn_mock_with(config).await;
+    for _ in 0..3 {
+        new_token(&mock, AUTH_BODY).await;
+    }
+    let (status, _) = call(&format!("{mock}{AUTH}"), &[JSON, ("ApiKey", API_KEY)], AUTH_BODY).await;
+    assert_eq!(status, 503);
 }
 
 #[tokio::test]
