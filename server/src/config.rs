@@ -208,26 +208,32 @@ impl ServerConfig {
         let limits = Limits {
             header_timeout: parse_secs(var("HEADER_TIMEOUT_SECS"), "HEADER_TIMEOUT_SECS", d.header_timeout)?,
             body_timeout: parse_secs(var("BODY_TIMEOUT_SECS"), "BODY_TIMEOUT_SECS", d.body_timeout)?,
-            keepalive_timeout: parse_secs(var("KEEPALIVE_TIMEOUT_SECS"), "KEEPALIVE_TIMEOUT_SECS", d.keepalive_timeout)?,
+            keepalive_timeout: parse_secs(
+                var("KEEPALIVE_TIMEOUT_SECS"),
+                "KEEPALIVE_TIMEOUT_SECS",
+                d.keepalive_timeout,
+            )?,
             max_connections: parse_count(var("MAX_CONNECTIONS"), "MAX_CONNECTIONS", d.max_connections, 1_000_000)?,
             shutdown_grace: parse_secs(var("SHUTDOWN_GRACE_SECS"), "SHUTDOWN_GRACE_SECS", d.shutdown_grace)?,
         };
         let r = RateLimit::default();
         let rate_limit = RateLimit {
-            per_minute: parse_count(var("RATE_LIMIT_PER_MINUTE"), "RATE_LIMIT_PER_MINUTE", r.per_minute as usize, 60_000_000)?
-                as u32,
+            per_minute: parse_count(
+                var("RATE_LIMIT_PER_MINUTE"),
+                "RATE_LIMIT_PER_MINUTE",
+                r.per_minute as usize,
+                60_000_000,
+            )? as u32,
             burst: parse_count(var("RATE_LIMIT_BURST"), "RATE_LIMIT_BURST", r.burst as usize, 1_000_000)? as u32,
         };
         let frame_ancestors = match var("FRAME_ANCESTORS") {
             None => DEFAULT_FRAME_ANCESTORS.to_string(),
             Some(v) if is_source_list(&v) => v.split_whitespace().collect::<Vec<_>>().join(" "),
-            Some(v) => {
-                return Err(invalid(
-                    "FRAME_ANCESTORS",
-                    "a CSP source list such as 'self' https://portal.example.com ('none', 'self', origins; no ';' or ',')",
-                    &v,
-                ))
-            }
+            Some(v) => return Err(invalid(
+                "FRAME_ANCESTORS",
+                "a CSP source list such as 'self' https://portal.example.com ('none', 'self', origins; no ';' or ',')",
+                &v,
+            )),
         };
 
         let upstream = match var("VLENS_API_KEY") {
@@ -265,7 +271,8 @@ impl ServerConfig {
 /// Whether `value` is a CSP source list that cannot smuggle another directive in:
 /// visible ASCII words, none holding `;` or `,`.
 fn is_source_list(value: &str) -> bool {
-    !value.is_empty() && value.split_whitespace().all(|w| w.bytes().all(|b| b.is_ascii_graphic() && b != b';' && b != b','))
+    !value.is_empty()
+        && value.split_whitespace().all(|w| w.bytes().all(|b| b.is_ascii_graphic() && b != b';' && b != b','))
 }
 
 fn parse_port(value: Option<String>, name: &'static str, default: u16) -> Result<u16, ConfigError> {

@@ -138,7 +138,9 @@ impl IntoResponse for ApiError {
             ApiError::TooManyRequests { retry_after } => json!({
                 "error": format!("Too many session requests. Try again in {retry_after} s."),
             }),
-            ApiError::Upstream => json!({ "error": "Vlens could not create a session right now. Please try again later." }),
+            ApiError::Upstream => {
+                json!({ "error": "Vlens could not create a session right now. Please try again later." })
+            }
             ApiError::NotFound => json!({ "error": "No such API endpoint." }),
         };
         let mut res = (status, axum::Json(body)).into_response();

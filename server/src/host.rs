@@ -96,7 +96,13 @@ pub fn router(state: Arc<HostState>) -> Router {
 /// A token bucket per client IP (the peer address: behind a reverse proxy, limit
 /// there, or key on the proxy's client header with `tower_governor`'s
 /// `SmartIpKeyExtractor` once the proxy is the only way in).
-fn rate_limit_layer(limit: RateLimit) -> GovernorLayer<PeerIpKeyExtractor, governor::middleware::NoOpMiddleware<governor::clock::QuantaInstant>, axum::body::Body> {
+fn rate_limit_layer(
+    limit: RateLimit,
+) -> GovernorLayer<
+    PeerIpKeyExtractor,
+    governor::middleware::NoOpMiddleware<governor::clock::QuantaInstant>,
+    axum::body::Body,
+> {
     let period = Duration::from_secs(60) / limit.per_minute.max(1);
     let config = Arc::new(
         GovernorConfigBuilder::default()
@@ -318,11 +324,8 @@ pub fn x_frame_options(frame_ancestors: &str) -> Option<HeaderValue> {
 /// covers the token endpoint. Without a usable origin (a malformed `app_url`), no
 /// origin is granted anything.
 pub fn page_security_headers(app_url: &str, frame_ancestors: &str) -> Vec<(HeaderName, HeaderValue)> {
-    let origin = reqwest::Url::parse(app_url)
-        .ok()
-        .map(|u| u.origin())
-        .filter(|o| o.is_tuple())
-        .map(|o| o.ascii_serialization());
+    let origin =
+        reqwest::Url::parse(app_url).ok().map(|u| u.origin()).filter(|o| o.is_tuple()).map(|o| o.ascii_serialization());
     let (frame_src, allow) = match &origin {
         Some(o) => (o.clone(), format!("(\"{o}\")")),
         None => ("'none'".to_string(), "()".to_string()),

@@ -75,8 +75,8 @@ const BACKLOG: u32 = 4096;
 
 async fn bind(addr: SocketAddr, what: &'static str) -> Result<(TcpListener, SocketAddr), StartError> {
     let err = |source| StartError::Bind { what, addr, source };
-    let socket = if addr.is_ipv4() { tokio::net::TcpSocket::new_v4() } else { tokio::net::TcpSocket::new_v6() }
-        .map_err(err)?;
+    let socket =
+        if addr.is_ipv4() { tokio::net::TcpSocket::new_v4() } else { tokio::net::TcpSocket::new_v6() }.map_err(err)?;
     // As std and tokio do on Unix: rebinding right after a restart works.
     #[cfg(unix)]
     socket.set_reuseaddr(true).map_err(err)?;

@@ -246,7 +246,8 @@ async fn connection(
     _permit: OwnedSemaphorePermit,
 ) {
     let _ = stream.set_nodelay(true);
-    let activity = Arc::new(Activity { start: Instant::now(), last_ms: AtomicU64::new(0), in_flight: AtomicUsize::new(0) });
+    let activity =
+        Arc::new(Activity { start: Instant::now(), last_ms: AtomicU64::new(0), in_flight: AtomicUsize::new(0) });
     let io = TokioIo::new(Tracked { stream, activity: activity.clone() });
     let service = {
         let activity = activity.clone();

@@ -9,11 +9,10 @@
 
 use std::time::Duration;
 
-use axum::extract::{MatchedPath, Request};
+use axum::extract::MatchedPath;
 use axum::http::Method;
-use axum::response::Response;
 use tower_http::classify::{ServerErrorsAsFailures, SharedClassifier};
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{MakeSpan, OnResponse, TraceLayer};
 use tracing::Span;
 
 /// A fixed note for the request's log line, e.g. the Vlens endpoint called.
@@ -38,7 +37,7 @@ pub fn method_label(method: &Method) -> &'static str {
 
 /// The route as logged: the matched route's template, or `static` for files (and
 /// anything else the fallback answers).
-fn route_label(req: &Request) -> String {
+fn route_label<B>(req: &axum::http::Request<B>) -> String {
     match req.extensions().get::<MatchedPath>() {
         // A nested service's template holds axum's private wildcard name: show `*`.
         Some(path) => match path.as_str().split_once('{') {
@@ -49,33 +48,42 @@ fn route_label(req: &Request) -> String {
     }
 }
 
+/// Makes the span of a request: `server`, `method`, `route`.
+#[derive(Debug, Clone, Copy)]
+pub struct RequestSpan(&'static str);
+
+impl<B> MakeSpan<B> for RequestSpan {
+    fn make_span(&mut self, req: &axum::http::Request<B>) -> Span {
+        tracing::info_span!("http", server = %self.0, method = %method_label(req.method()), route = %route_label(req))
+    }
+}
+
+/// Logs one `INFO` line per answer: status, latency and the handler's [`LogNote`].
+#[derive(Debug, Clone, Copy)]
+pub struct AnswerLog;
+
+impl<B> OnResponse<B> for AnswerLog {
+    fn on_response(self, res: &axum::http::Response<B>, latency: Duration, _span: &Span) {
+        let status = res.status().as_u16();
+        let latency_ms = u64::try_from(latency.as_millis()).unwrap_or(u64::MAX);
+        match res.extensions().get::<LogNote>() {
+            Some(LogNote(note)) => tracing::info!(status, latency_ms, note = %note, "answered"),
+            None => tracing::info!(status, latency_ms, "answered"),
+        }
+    }
+}
+
+/// The request-log layer of both servers.
+pub type HttpTrace = TraceLayer<SharedClassifier<ServerErrorsAsFailures>, RequestSpan, (), AnswerLog, (), (), ()>;
+
 /// The `TraceLayer` of both servers: a span per request with `method`, `route` (and
 /// `server`: `host` or `mock`), and one `INFO` line per answer with its status,
 /// latency and note.
-pub fn trace_layer(
-    server: &'static str,
-) -> TraceLayer<
-    SharedClassifier<ServerErrorsAsFailures>,
-    impl Fn(&Request) -> Span + Clone,
-    (),
-    impl Fn(&Response, Duration, &Span) + Clone,
-    (),
-    (),
-    (),
-> {
+pub fn trace_layer(server: &'static str) -> HttpTrace {
     TraceLayer::new_for_http()
-        .make_span_with(move |req: &Request| {
-            tracing::info_span!("http", server = %server, method = %method_label(req.method()), route = %route_label(req))
-        })
+        .make_span_with(RequestSpan(server))
         .on_request(())
-        .on_response(|res: &Response, latency: Duration, _span: &Span| {
-            let status = res.status().as_u16();
-            let latency_ms = u64::try_from(latency.as_millis()).unwrap_or(u64::MAX);
-            match res.extensions().get::<LogNote>() {
-                Some(LogNote(note)) => tracing::info!(status, latency_ms, note = %note, "answered"),
-                None => tracing::info!(status, latency_ms, "answered"),
-            }
-        })
+        .on_response(AnswerLog)
         .on_body_chunk(())
         .on_eos(())
         .on_failure(())

@@ -492,7 +492,13 @@ async fn no_request_derived_text_reaches_a_log_line() {
         format!("{{\"{marker}\": "),
     ];
     for body in &bodies {
-        let res = c.post(format!("{demo}/api/vlens/session")).header("Content-Type", "application/json").body(body.clone()).send().await.unwrap();
+        let res = c
+            .post(format!("{demo}/api/vlens/session"))
+            .header("Content-Type", "application/json")
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap();
         assert!(res.status().is_client_error(), "{}", res.status());
     }
     for path in ["/MARKER-evil%E2%80%A8", "/api/MARKER-evil", "/dist/MARKER-evil"] {

@@ -58,7 +58,9 @@ impl From<JsonBodyRejection> for MockApiError {
 impl IntoResponse for MockApiError {
     fn into_response(self) -> Response {
         let (status, body) = match self {
-            MockApiError::Unauthorized(message) => (StatusCode::UNAUTHORIZED, json!({ "data": null, "message": message })),
+            MockApiError::Unauthorized(message) => {
+                (StatusCode::UNAUTHORIZED, json!({ "data": null, "message": message }))
+            }
             MockApiError::NotJson => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 json!({ "data": null, "message": "Content-Type must be application/json." }),
@@ -66,9 +68,10 @@ impl IntoResponse for MockApiError {
             MockApiError::TooLarge => {
                 (StatusCode::PAYLOAD_TOO_LARGE, json!({ "data": null, "message": "The request body is too large." }))
             }
-            MockApiError::BodyTimeout => {
-                (StatusCode::REQUEST_TIMEOUT, json!({ "data": null, "message": "The request body did not arrive in time." }))
-            }
+            MockApiError::BodyTimeout => (
+                StatusCode::REQUEST_TIMEOUT,
+                json!({ "data": null, "message": "The request body did not arrive in time." }),
+            ),
             MockApiError::Validation { field, message } => (
                 StatusCode::BAD_REQUEST,
                 json!({
@@ -77,7 +80,9 @@ impl IntoResponse for MockApiError {
                     "errors": { field: [message] },
                 }),
             ),
-            MockApiError::Full => (StatusCode::SERVICE_UNAVAILABLE, json!({ "data": null, "message": "Too many sessions." })),
+            MockApiError::Full => {
+                (StatusCode::SERVICE_UNAVAILABLE, json!({ "data": null, "message": "Too many sessions." }))
+            }
         };
         let mut res = (status, Json(body)).into_response();
         res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

@@ -131,8 +131,7 @@ pub async fn spawn_host(
 ) -> Host {
     let logs = capture_logs();
     let client = VlensClient::builder(upstream, Secret::new(api_key)).timeout(timeout).build().unwrap();
-    let mut state =
-        HostState::new(client, admin_token.map(Secret::new), "http://localhost:1".to_string(), false, root);
+    let mut state = HostState::new(client, admin_token.map(Secret::new), "http://localhost:1".to_string(), false, root);
     state.rate_limit = NO_RATE_LIMIT;
     let state = Arc::new(state);
     let addr = spawn(host::router(state)).await;
