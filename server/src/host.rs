@@ -250,7 +250,8 @@ async fn static_files(State(state): State<Arc<HostState>>, req: Request) -> Resp
         return res;
     }
     if res.status().is_success() {
-        let served = if file.is_dir() { file.join("index.html") } else { file };
+        let is_dir = tokio::fs::metadata(&file).await.is_ok_and(|m| m.is_dir());
+        let served = if is_dir { file.join("index.html") } else { file };
         res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(files::content_type(&served)));
         res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     }

@@ -509,3 +509,31 @@ async fn no_request_derived_text_reaches_a_log_line() {
     assert!(logs.contains("/api/vlens/session") && logs.contains("400"), "requests are logged: {logs}");
     assert!(!logs.contains("MARKER") && !logs.contains('\u{2028}') && !logs.contains('\u{202e}'), "{logs}");
 }
+
+#[tokio::test]
+async fn a_trickling_body_gets_408_and_the_connection_is_closed() {
+    let _machine = MACHINE.read().await;
+    let server = start("trickle", &[("BODY_TIMEOUT_SECS", "1"), ("HEADER_TIMEOUT_SECS", "5")]).await;
+    let mut stream = TcpStream::connect(server.addr()).await.unwrap();
+    let started = Instant::now();
+    stream
+        .write_all(b"POST /api/vlens/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{")
+        .await
+        .unwrap();
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 1024];
+    loop {
+        match tokio::time::timeout(Duration::from_millis(300), stream.read(&mut buf)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => break,
+            Ok(Ok(n)) => answer.extend_from_slice(&buf[..n]),
+            Err(_) => {
+                assert!(started.elapsed() < Duration::from_secs(5), "still open after 5 s");
+                let _ = stream.write_all(b" ").await;
+            }
+        }
+    }
+    let text = String::from_utf8_lossy(&answer);
+    assert!(text.starts_with("HTTP/1.1 408 "), "{text}");
+    assert!(text.contains("did not arrive in time"), "{text}");
+    assert!(started.elapsed() < Duration::from_secs(3), "{:?}", started.elapsed());
+}
