@@ -318,8 +318,10 @@ pub fn x_frame_options(frame_ancestors: &str) -> Option<HeaderValue> {
 /// `Content-Security-Policy` that lets the page frame only the Vlens app, lets only
 /// `frame_ancestors` frame the page, and forbids `<base>`, plugins and form posts
 /// elsewhere; and a `Permissions-Policy` that grants camera and microphone to the
-/// Vlens origin only (liveness needs both; the page itself needs neither). `app_url`
-/// is the widget's `baseUrl`; only its origin is used.
+/// Vlens origin and to no other (liveness needs both). `self` stays in the list: a
+/// frame can only be delegated a feature its parent document has itself (Chromium
+/// denies the iframe's `getUserMedia` otherwise). `app_url` is the widget's
+/// `baseUrl`; only its origin is used.
 ///
 /// `'wasm-unsafe-eval'` lets the widget compile its WebAssembly; `connect-src 'self'`
 /// covers the token endpoint. Without a usable origin (a malformed `app_url`), no
@@ -328,8 +330,8 @@ pub fn page_security_headers(app_url: &str, frame_ancestors: &str) -> Vec<(Heade
     let origin =
         reqwest::Url::parse(app_url).ok().map(|u| u.origin()).filter(|o| o.is_tuple()).map(|o| o.ascii_serialization());
     let (frame_src, allow) = match &origin {
-        Some(o) => (o.clone(), format!("(\"{o}\")")),
-        None => ("'none'".to_string(), "()".to_string()),
+        Some(o) => (o.clone(), format!("(self \"{o}\")")),
+        None => ("'none'".to_string(), "(self)".to_string()),
     };
     let csp = format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; frame-src {frame_src}; style-src 'self'; \
@@ -347,6 +349,6 @@ pub fn page_security_headers(app_url: &str, frame_ancestors: &str) -> Vec<(Heade
         )
     });
     let permissions =
-        HeaderValue::from_str(&permissions).unwrap_or_else(|_| HeaderValue::from_static("camera=(), microphone=()"));
+        HeaderValue::from_str(&permissions).unwrap_or_else(|_| HeaderValue::from_static("camera=(self), microphone=(self)"));
     vec![(header::CONTENT_SECURITY_POLICY, csp), (HeaderName::from_static("permissions-policy"), permissions)]
 }

@@ -383,7 +383,7 @@ async fn security_headers_on_pages_json_404_and_static_files() {
         assert_eq!(header(&res, "referrer-policy").as_deref(), Some("strict-origin-when-cross-origin"), "{path}");
         assert_eq!(
             header(&res, "permissions-policy").as_deref(),
-            Some(format!("camera=(\"{mock}\"), microphone=(\"{mock}\")").as_str()),
+            Some(format!("camera=(self \"{mock}\"), microphone=(self \"{mock}\")").as_str()),
             "{path}"
         );
         assert_eq!(header(&res, "x-content-type-options").as_deref(), Some("nosniff"), "{path}");

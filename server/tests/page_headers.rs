@@ -44,7 +44,7 @@ async fn html_pages_get_csp_and_permissions_policy_for_the_vlens_origin() {
         );
         assert_eq!(
             header(&res, "permissions-policy").as_deref(),
-            Some("camera=(\"http://localhost:8081\"), microphone=(\"http://localhost:8081\")"),
+            Some("camera=(self \"http://localhost:8081\"), microphone=(self \"http://localhost:8081\")"),
             "{path}"
         );
     }
@@ -63,7 +63,7 @@ async fn only_the_origin_of_the_app_url_is_named() {
     assert!(!csp.contains("/some/path"), "{csp}");
     assert_eq!(
         header(&res, "permissions-policy").as_deref(),
-        Some("camera=(\"https://app.vlenseg.com\"), microphone=(\"https://app.vlenseg.com\")")
+        Some("camera=(self \"https://app.vlenseg.com\"), microphone=(self \"https://app.vlenseg.com\")")
     );
 }
 
@@ -86,12 +86,12 @@ fn a_malformed_app_url_grants_nothing_to_any_other_origin() {
     assert_eq!(pp_name.as_str(), "permissions-policy");
     let csp = csp.to_str().unwrap();
     assert!(csp.contains("frame-src 'none';"), "{csp}");
-    assert_eq!(pp.to_str().unwrap(), "camera=(), microphone=()");
+    assert_eq!(pp.to_str().unwrap(), "camera=(self), microphone=(self)");
     // An IPv6 loopback app keeps its brackets; frame-ancestors is as configured.
     let headers = page_security_headers("http://[::1]:8081", "'self' https://portal.example.com");
     let [(_, csp), (_, pp)] = &headers[..] else { panic!("{headers:?}") };
     let csp = csp.to_str().unwrap();
     assert!(csp.contains("frame-src http://[::1]:8081;"), "{csp}");
     assert!(csp.ends_with("; frame-ancestors 'self' https://portal.example.com"), "{csp}");
-    assert_eq!(pp.to_str().unwrap(), "camera=(\"http://[::1]:8081\"), microphone=(\"http://[::1]:8081\")");
+    assert_eq!(pp.to_str().unwrap(), "camera=(self \"http://[::1]:8081\"), microphone=(self \"http://[::1]:8081\")");
 }

@@ -257,7 +257,7 @@ test('the demo is served with a strict CSP and Permissions-Policy, and the whole
   const d = await Demo.open(browser.context, server);
   const headers = d.response.headers();
   assert.equal(headers['content-security-policy'],
-    `default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; frame-src ${server.mock}; style-src 'self'; img-src 'self' data:; connect-src 'self'`);
+    `default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; frame-src ${server.mock}; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'`);
   assert.equal(headers['permissions-policy'], `camera=(self "${server.mock}"), microphone=(self "${server.mock}")`);
 
   await d.start();
