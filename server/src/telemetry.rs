@@ -35,8 +35,8 @@ pub fn method_label(method: &Method) -> &'static str {
     KNOWN.iter().find(|m| *m == method).map_or("OTHER", |m| m.as_str())
 }
 
-/// The route as logged: the matched route's template, or `static` for files (and
-/// anything else the fallback answers).
+/// The route as logged: the matched route's template, or `fallback` for what the
+/// fallback answers (the host's static files, unknown paths).
 fn route_label<B>(req: &axum::http::Request<B>) -> String {
     match req.extensions().get::<MatchedPath>() {
         // A nested service's template holds axum's private wildcard name: show `*`.
@@ -44,7 +44,7 @@ fn route_label<B>(req: &axum::http::Request<B>) -> String {
             Some((prefix, _)) => format!("{prefix}*"),
             None => path.as_str().to_string(),
         },
-        None => "static".to_string(),
+        None => "fallback".to_string(),
     }
 }
 
