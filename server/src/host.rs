@@ -348,7 +348,7 @@ pub fn page_security_headers(app_url: &str, frame_ancestors: &str) -> Vec<(Heade
              frame-ancestors 'none'",
         )
     });
-    let permissions =
-        HeaderValue::from_str(&permissions).unwrap_or_else(|_| HeaderValue::from_static("camera=(self), microphone=(self)"));
+    let permissions = HeaderValue::from_str(&permissions)
+        .unwrap_or_else(|_| HeaderValue::from_static("camera=(self), microphone=(self)"));
     vec![(header::CONTENT_SECURITY_POLICY, csp), (HeaderName::from_static("permissions-policy"), permissions)]
 }
