@@ -105,6 +105,8 @@ async function phase(name, url, { method = 'GET', body = null, expect = 200 } = 
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const latencies = [];
   let errors = 0;
+  const kinds = new Map();
+  const fail = (what) => { errors += 1; kinds.set(what, (kinds.get(what) ?? 0) + 1); };
   let next = 0;
   let bytes = 0;
   const one = () => new Promise((resolve) => {
@@ -118,13 +120,13 @@ async function phase(name, url, { method = 'GET', body = null, expect = 200 } = 
       res.on('data', (c) => { bytes += c.length; });
       res.on('end', () => {
         latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
-        if (res.statusCode !== expect) errors += 1;
+        if (res.statusCode !== expect) fail(`HTTP ${res.statusCode}`);
         resolve();
       });
-      res.on('error', () => { errors += 1; resolve(); });
+      res.on('error', (err) => { fail(err.code ?? err.message); resolve(); });
     });
     req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', () => { errors += 1; resolve(); });
+    req.on('error', (err) => { fail(err.code ?? err.message); resolve(); });
     req.end(body ?? undefined);
   });
   const worker = async () => {
@@ -148,6 +150,7 @@ async function phase(name, url, { method = 'GET', body = null, expect = 200 } = 
     p90: percentile(latencies, 90),
     p99: percentile(latencies, 99),
     errors,
+    kinds: [...kinds].map(([k, n]) => `${n} ${k}`).join(', '),
     mib: bytes / 1048576,
   };
 }
@@ -177,4 +180,5 @@ console.log('|----------|------:|-------:|-------:|-------:|-------:|-----------
 for (const r of results) {
   console.log(`| \`${r.name}\` | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p90.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.errors} | ${r.rssBefore.toFixed(1)} → ${r.rssAfter.toFixed(1)} |`);
 }
+for (const r of results) if (r.errors) console.log(`errors of ${r.name}: ${r.kinds}`);
 process.exitCode = results.some((r) => r.errors > 0) ? 1 : 0;

@@ -280,6 +280,10 @@ async fn connection(
     let mut closing = false;
     loop {
         tokio::select! {
+            // The connection first: bytes waiting in the socket count as activity
+            // before the idle check looks (a starved process must not close a
+            // connection whose next request has already arrived).
+            biased;
             result = conn.as_mut() => {
                 if let Err(e) = result {
                     tracing::debug!(error = %e, "connection ended with an error");

@@ -46,6 +46,8 @@ pub const CREATE_INVITATION_PATH: &str = "/api/IdentityUserSession/CreateInvitat
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
 /// Default limit for establishing the connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long an idle connection to Vlens is kept for reuse.
+pub const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(4);
 /// Responses larger than this are refused (a session token answer is tiny).
 pub const MAX_RESPONSE_BYTES: usize = 64 * 1024;
 
@@ -247,6 +249,10 @@ impl VlensClientBuilder {
             .connect_timeout(self.connect_timeout)
             // Never forward the ApiKey / admin token to wherever a redirect points.
             .redirect(reqwest::redirect::Policy::none())
+            // Drop idle pooled connections before a server with a short keep-alive
+            // (5 s is common, and the mock's default) closes them under us: reusing
+            // one as it closes fails the call.
+            .pool_idle_timeout(POOL_IDLE_TIMEOUT)
             .user_agent(concat!("vlens-server/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(VlensError::Client)?;

