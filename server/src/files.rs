@@ -1,13 +1,15 @@
 //! Serving the demo (`www/`) and the built widget (`dist/`) from disk.
 //!
-//! A development server: files are read on each request (so a rebuild shows up on
-//! reload) and sent with `Cache-Control: no-cache`. Paths are percent-decoded, and
-//! `..`, hidden names and anything that resolves outside the folder are refused.
+//! The host serves them with `tower-http`'s `ServeDir` (files are read on each
+//! request, so a rebuild shows up on reload, and sent with `Cache-Control:
+//! no-cache`); before it, [`resolve`] and [`stays_inside`] refuse `..`, hidden
+//! names and anything that resolves outside the folder (ServeDir alone would serve
+//! `.git/` and follow symbolic links out).
 
 use std::path::{Path, PathBuf};
 
 use axum::body::Body;
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 /// The `Content-Type` for a file name.
@@ -65,55 +67,32 @@ pub fn resolve(root: &Path, url_path: &str) -> Option<PathBuf> {
     Some(path)
 }
 
-fn not_found(method: &Method, what: &str) -> Response {
-    let mut res = (StatusCode::NOT_FOUND, format!("Not found: {what}\n")).into_response();
+/// A plain-text 404 (empty for `HEAD`).
+pub fn not_found(method: &Method) -> Response {
+    let mut res = (StatusCode::NOT_FOUND, "Not found.\n").into_response();
     if method == Method::HEAD {
         *res.body_mut() = Body::empty();
     }
     res
 }
 
-/// Serves `url_path` from `root` (a directory path gets its `index.html`).
-pub async fn serve(root: &Path, url_path: &str, method: &Method) -> Response {
-    if method != Method::GET && method != Method::HEAD {
-        let mut res = StatusCode::METHOD_NOT_ALLOWED.into_response();
-        res.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
-        return res;
-    }
-    let Some(mut path) = resolve(root, url_path) else {
-        return not_found(method, "this path is not served");
-    };
-    if tokio::fs::metadata(&path).await.map(|m| m.is_dir()).unwrap_or(false) {
-        if !url_path.is_empty() && !url_path.ends_with('/') {
-            // Keep relative links in the index working.
-            let location = format!("{}/", url_path.rsplit('/').next().unwrap_or(""));
-            let mut res = StatusCode::MOVED_PERMANENTLY.into_response();
-            if let Ok(v) = HeaderValue::from_str(&location) {
-                res.headers_mut().insert(header::LOCATION, v);
-            }
-            return res;
-        }
-        path.push("index.html");
-    }
-    // Refuse symbolic links that lead outside the folder.
-    let (Ok(real), Ok(real_root)) = (tokio::fs::canonicalize(&path).await, tokio::fs::canonicalize(root).await) else {
-        return not_found(method, url_path);
+/// Whether `file` (or, for a folder, its `index.html`), after following symbolic
+/// links, is still inside `root`. `false` when it does not exist.
+pub async fn stays_inside(root: &Path, file: &Path) -> bool {
+    let (Ok(real), Ok(real_root)) = (tokio::fs::canonicalize(file).await, tokio::fs::canonicalize(root).await) else {
+        return false;
     };
     if !real.starts_with(&real_root) {
-        return not_found(method, url_path);
+        return false;
     }
-    let Ok(bytes) = tokio::fs::read(&real).await else {
-        return not_found(method, url_path);
-    };
-    let len = bytes.len();
-    let body = if method == Method::HEAD { Body::empty() } else { Body::from(bytes) };
-    let mut res = Response::new(body);
-    let headers = res.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type(&real)));
-    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    res
+    if real.is_dir() {
+        return match tokio::fs::canonicalize(real.join("index.html")).await {
+            Ok(index) => index.starts_with(&real_root),
+            // No index: ServeDir answers 404 itself.
+            Err(_) => true,
+        };
+    }
+    true
 }
 
 #[cfg(test)]

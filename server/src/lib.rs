@@ -5,19 +5,23 @@
 //! * [`host`]: the integrator's side: `POST /api/vlens/session` and the demo's
 //!   static files.
 //! * [`mock`]: a stand-in for Vlens (API and iframe app) on a second origin.
+//! * [`serve`]: the accept loop with timeouts, a connection cap and graceful shutdown.
 //! * [`start`]: runs both as configured by [`config::ServerConfig`].
 
 #![deny(missing_docs)]
 
 pub mod config;
+pub mod error;
 pub mod files;
 pub mod host;
 pub mod mock;
+pub mod serve;
+pub mod telemetry;
 pub mod util;
 pub mod validate;
 pub mod vlens;
 
-use std::future::Future;
+use std::fmt;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -27,16 +31,59 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use config::{ServerConfig, Upstream};
-use util::Logger;
-use vlens::VlensClient;
+use vlens::{VlensClient, VlensError};
 
-/// Serves `router` on `listener` until `shutdown` resolves.
-pub fn serve(
-    listener: TcpListener,
-    router: axum::Router,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> JoinHandle<io::Result<()>> {
-    tokio::spawn(async move { axum::serve(listener, router).with_graceful_shutdown(shutdown).await })
+pub use serve::serve;
+
+/// Why the servers could not start.
+#[derive(Debug)]
+pub enum StartError {
+    /// A port could not be bound.
+    Bind {
+        /// Which server (`PORT` or `MOCK_PORT`).
+        what: &'static str,
+        /// The address.
+        addr: SocketAddr,
+        /// Why.
+        source: io::Error,
+    },
+    /// The Vlens client could not be built.
+    Client(VlensError),
+}
+
+impl fmt::Display for StartError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StartError::Bind { what, addr, source } => write!(f, "cannot listen on {addr} ({what}): {source}"),
+            StartError::Client(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for StartError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            StartError::Bind { source, .. } => Some(source),
+            StartError::Client(e) => Some(e),
+        }
+    }
+}
+
+/// The listen backlog: clients waiting while the connection cap is reached (the
+/// kernel caps it at `net.core.somaxconn`).
+const BACKLOG: u32 = 4096;
+
+async fn bind(addr: SocketAddr, what: &'static str) -> Result<(TcpListener, SocketAddr), StartError> {
+    let err = |source| StartError::Bind { what, addr, source };
+    let socket =
+        if addr.is_ipv4() { tokio::net::TcpSocket::new_v4() } else { tokio::net::TcpSocket::new_v6() }.map_err(err)?;
+    // As std and tokio do on Unix: rebinding right after a restart works.
+    #[cfg(unix)]
+    socket.set_reuseaddr(true).map_err(err)?;
+    socket.bind(addr).map_err(err)?;
+    let listener = socket.listen(BACKLOG).map_err(err)?;
+    let local = listener.local_addr().map_err(err)?;
+    Ok((listener, local))
 }
 
 /// The running servers.
@@ -58,7 +105,8 @@ pub struct Running {
 }
 
 impl Running {
-    /// Stops accepting connections, lets open requests finish and waits.
+    /// Stops accepting connections, lets open requests finish, closes idle
+    /// connections and waits for all of them.
     pub async fn shutdown(self) {
         let _ = self.shutdown.send(true);
         for task in self.tasks {
@@ -85,7 +133,7 @@ fn url_host(addr: SocketAddr, display_host: &str) -> String {
 /// The host is reached as `http://127.0.0.1:PORT` and the mock as
 /// `http://localhost:MOCK_PORT`: two different origins, so the widget's origin
 /// checks are real.
-pub async fn start(config: ServerConfig, log: Logger) -> Result<Running, String> {
+pub async fn start(config: ServerConfig) -> Result<Running, StartError> {
     let (shutdown, rx) = watch::channel(false);
     let stop = move || {
         let mut rx = rx.clone();
@@ -100,25 +148,23 @@ pub async fn start(config: ServerConfig, log: Logger) -> Result<Running, String>
             let client = VlensClient::builder(api_url, api_key.clone())
                 .timeout(config.vlens_timeout)
                 .build()
-                .map_err(|e| e.to_string())?;
+                .map_err(StartError::Client)?;
             (client, admin_token.clone(), app_url.clone(), None)
         }
         Upstream::Mock => {
-            let mock_config = mock::MockConfig::generated(config.mock_token_ttl);
+            let mut mock_config = mock::MockConfig::generated(config.mock_token_ttl);
+            mock_config.max_sessions = config.mock_max_sessions;
             // The mock is always on a loopback (or the configured) address; the host
             // calls its API on 127.0.0.1 and the browser loads its app as `localhost`.
-            let listener = TcpListener::bind(SocketAddr::new(config.bind, config.mock_port)).await.map_err(|e| {
-                format!("cannot listen on {}:{} for the mock Vlens (MOCK_PORT): {e}", config.bind, config.mock_port)
-            })?;
-            let addr = listener.local_addr().map_err(|e| e.to_string())?;
-            let state = mock::MockState::new(mock_config.clone(), log.clone());
-            tasks.push(serve(listener, mock::router(state.clone()), stop()));
+            let (listener, addr) = bind(SocketAddr::new(config.bind, config.mock_port), "MOCK_PORT").await?;
+            let state = mock::MockState::new(mock_config.clone());
+            tasks.push(serve(listener, mock::router(state.clone()), config.limits, stop()));
             let api_ip = if addr.ip().is_unspecified() { IpAddr::V4(Ipv4Addr::LOCALHOST) } else { addr.ip() };
             let api_url = format!("http://{}", SocketAddr::new(api_ip, addr.port()));
             let client = VlensClient::builder(&api_url, mock_config.api_key.clone())
                 .timeout(config.vlens_timeout)
                 .build()
-                .map_err(|e| e.to_string())?;
+                .map_err(StartError::Client)?;
             let app_url = format!("http://{}", url_host(addr, "localhost"));
             (client, Some(mock_config.admin_token.clone()), app_url.clone(), Some((addr, app_url, state)))
         }
@@ -130,13 +176,11 @@ pub async fn start(config: ServerConfig, log: Logger) -> Result<Running, String>
         app_url: app_url.clone(),
         mock: mock_info.is_some(),
         root: config.root.clone(),
-        log,
+        rate_limit: config.rate_limit,
+        frame_ancestors: config.frame_ancestors.clone(),
     });
-    let listener = TcpListener::bind(SocketAddr::new(config.bind, config.port))
-        .await
-        .map_err(|e| format!("cannot listen on {}:{} (PORT): {e}", config.bind, config.port))?;
-    let host_addr = listener.local_addr().map_err(|e| e.to_string())?;
-    tasks.push(serve(listener, host::router(host_state), stop()));
+    let (listener, host_addr) = bind(SocketAddr::new(config.bind, config.port), "PORT").await?;
+    tasks.push(serve(listener, host::router(host_state), config.limits, stop()));
 
     let (mock_addr, mock_url, mock_state) = match mock_info {
         Some((addr, url, state)) => (Some(addr), Some(url), Some(state)),

@@ -4,10 +4,33 @@
 use std::process::ExitCode;
 
 use vlens_server::config::{ServerConfig, Upstream};
-use vlens_server::util::stderr_logger;
+
+/// Resolves on the first SIGINT (Ctrl-C) or SIGTERM (what container platforms send).
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match (signal(SignalKind::interrupt()), signal(SignalKind::terminate())) {
+            (Ok(mut int), Ok(mut term)) => {
+                tokio::select! {
+                    _ = int.recv() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            _ => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    vlens_server::telemetry::init_stderr();
     let config = match ServerConfig::from_env() {
         Ok(c) => c,
         Err(e) => {
@@ -30,7 +53,19 @@ async fn main() -> ExitCode {
         eprintln!("vlens-server: warning: no dist/ folder yet: build the widget (npm run build)");
     }
 
-    let running = match vlens_server::start(config, stderr_logger()).await {
+    // Room for MAX_CONNECTIONS sockets per listener: raise the soft limit on open
+    // files to the hard one (as Go and others do).
+    let wanted = 2 * config.limits.max_connections as u64 + 256;
+    match rlimit::increase_nofile_limit(wanted) {
+        Ok(got) if got < wanted => eprintln!(
+            "vlens-server: warning: only {got} open files allowed; MAX_CONNECTIONS={} needs about {wanted}",
+            config.limits.max_connections
+        ),
+        _ => {}
+    }
+    let grace = config.limits.shutdown_grace;
+
+    let running = match vlens_server::start(config).await {
         Ok(r) => r,
         Err(e) => {
             eprintln!("vlens-server: {e}");
@@ -53,9 +88,12 @@ async fn main() -> ExitCode {
     }
     println!("vlens-server: demo at {}", running.host_url);
 
-    let _ = tokio::signal::ctrl_c().await;
-    eprintln!("vlens-server: stopping");
-    // Open requests get a moment to finish; keep-alive connections do not hold us.
-    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), running.shutdown()).await;
+    stop_signal().await;
+    eprintln!("vlens-server: stopping: no new connections; requests in flight may finish");
+    // Requests in flight get SHUTDOWN_GRACE_SECS to finish; idle keep-alive
+    // connections are closed at once.
+    if tokio::time::timeout(grace, running.shutdown()).await.is_err() {
+        eprintln!("vlens-server: requests still open after {grace:?}: stopping anyway");
+    }
     ExitCode::SUCCESS
 }

@@ -1,19 +1,7 @@
 //! Small helpers shared by the host and the mock.
 
-use std::sync::Arc;
-
-use axum::body::{Body, Bytes};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::{header, HeaderMap};
 use serde_json::Value;
-
-/// Where log lines go. Lines never contain secrets or request bodies.
-pub type Logger = Arc<dyn Fn(&str) + Send + Sync>;
-
-/// Logs to standard error.
-pub fn stderr_logger() -> Logger {
-    Arc::new(|line: &str| eprintln!("vlens-server: {line}"))
-}
 
 /// `n` random bytes as lowercase hex.
 pub fn random_hex(n: usize) -> String {
@@ -31,13 +19,6 @@ pub fn random_uuid() -> String {
     format!("{}-{}-4{}-{}{}-{}", &h[0..8], &h[8..12], &h[13..16], variant, &h[17..20], &h[20..32])
 }
 
-/// A JSON response with `Cache-Control: no-store`.
-pub fn json_response(status: StatusCode, value: &Value) -> Response {
-    let mut res = (status, axum::Json(value)).into_response();
-    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    res
-}
-
 /// Whether the request says its body is JSON (`application/json`, any parameters).
 pub fn is_json_content_type(headers: &HeaderMap) -> bool {
     headers
@@ -45,11 +26,6 @@ pub fn is_json_content_type(headers: &HeaderMap) -> bool {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())
         .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"))
-}
-
-/// Reads at most `limit` bytes of a body; `None` when it is longer (or broken).
-pub async fn read_body(body: Body, limit: usize) -> Option<Bytes> {
-    axum::body::to_bytes(body, limit).await.ok()
 }
 
 /// Escapes text for HTML element content and attribute values.
@@ -102,6 +78,7 @@ mod tests {
 
     #[test]
     fn content_type() {
+        use axum::http::HeaderValue;
         let mut h = HeaderMap::new();
         assert!(!is_json_content_type(&h));
         h.insert(header::CONTENT_TYPE, HeaderValue::from_static("Application/JSON; charset=utf-8"));

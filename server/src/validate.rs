@@ -76,10 +76,19 @@ fn shown(text: &str) -> String {
 
 /// Parses and validates the body. `body` is the raw bytes of the request.
 pub fn parse_session_request(body: &[u8]) -> Result<SessionRequest, FieldError> {
-    let value: Value =
-        serde_json::from_slice(body).map_err(|_| err("body", "The request body must be a JSON object."))?;
+    let value: Value = serde_json::from_slice(body).map_err(|_| not_an_object())?;
+    parse_session_value(value)
+}
+
+/// The error for a body that is not a JSON object.
+pub fn not_an_object() -> FieldError {
+    err("body", "The request body must be a JSON object.")
+}
+
+/// Validates a parsed body.
+pub fn parse_session_value(value: Value) -> Result<SessionRequest, FieldError> {
     let Value::Object(obj) = value else {
-        return Err(err("body", "The request body must be a JSON object."));
+        return Err(not_an_object());
     };
     if let Some(unknown) = obj.keys().find(|k| !KNOWN_FIELDS.contains(&k.as_str())) {
         let name = shown(unknown);

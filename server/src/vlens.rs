@@ -46,6 +46,8 @@ pub const CREATE_INVITATION_PATH: &str = "/api/IdentityUserSession/CreateInvitat
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
 /// Default limit for establishing the connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long an idle connection to Vlens is kept for reuse.
+pub const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(4);
 /// Responses larger than this are refused (a session token answer is tiny).
 pub const MAX_RESPONSE_BYTES: usize = 64 * 1024;
 
@@ -146,16 +148,19 @@ pub struct SessionTokenResponse {
     pub data: Option<String>,
 }
 
-/// Why a call failed. `Display` is safe to log: it holds no secret, no request or
-/// response body.
+/// Why a call failed. `Display` is safe to log: it holds no secret, no URL, no
+/// request or response body. The underlying `reqwest::Error` (stripped of its URL)
+/// is the [`std::error::Error::source`] of `Timeout` and `Network`.
 #[derive(Debug)]
 pub enum VlensError {
     /// The client was built with an unusable API URL.
     Config(String),
+    /// The HTTP client could not be set up (TLS back end...).
+    Client(reqwest::Error),
     /// The request did not finish within the configured timeout.
-    Timeout,
-    /// Connecting or sending failed (DNS, refused, TLS...).
-    Network(String),
+    Timeout(reqwest::Error),
+    /// Connecting, sending or receiving failed (DNS, refused, TLS, reset...).
+    Network(reqwest::Error),
     /// Vlens answered with a non-2xx status (401/403: the credentials were refused).
     Status(u16),
     /// Vlens answered 2xx without a usable token in `data`.
@@ -166,8 +171,9 @@ impl fmt::Display for VlensError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             VlensError::Config(m) => write!(f, "invalid Vlens client configuration: {m}"),
-            VlensError::Timeout => f.write_str("Vlens did not answer in time"),
-            VlensError::Network(m) => write!(f, "could not reach Vlens: {m}"),
+            VlensError::Client(_) => f.write_str("the HTTP client could not be set up"),
+            VlensError::Timeout(_) => f.write_str("Vlens did not answer in time"),
+            VlensError::Network(_) => f.write_str("could not reach Vlens"),
             VlensError::Status(s @ (401 | 403)) => {
                 write!(f, "Vlens refused the credentials (HTTP {s})")
             }
@@ -177,25 +183,40 @@ impl fmt::Display for VlensError {
     }
 }
 
-impl std::error::Error for VlensError {}
-
-impl VlensError {
-    fn from_reqwest(err: reqwest::Error) -> Self {
-        if err.is_timeout() {
-            return VlensError::Timeout;
+impl std::error::Error for VlensError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            VlensError::Client(e) | VlensError::Timeout(e) | VlensError::Network(e) => Some(e),
+            _ => None,
         }
-        // Keep the innermost cause ("Connection refused", "invalid certificate"...),
-        // without the URL.
-        let mut cause: &dyn std::error::Error = &err;
-        while let Some(next) = cause.source() {
-            cause = next;
-        }
-        let text = cause.to_string();
-        if text.to_ascii_lowercase().contains("timed out") {
-            return VlensError::Timeout;
-        }
-        VlensError::Network(text)
     }
+}
+
+impl From<reqwest::Error> for VlensError {
+    fn from(err: reqwest::Error) -> Self {
+        // The URL is ours (no secret in it), but an error is no place for it.
+        let err = err.without_url();
+        if err.is_timeout() || error_chain(&err).contains("timed out") {
+            VlensError::Timeout(err)
+        } else {
+            VlensError::Network(err)
+        }
+    }
+}
+
+/// `err` and its sources as one line (`a: b: c`), for a log line.
+pub fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut cause = err.source();
+    while let Some(next) = cause {
+        let part = next.to_string();
+        if !text.ends_with(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        cause = next.source();
+    }
+    text
 }
 
 /// Builds a [`VlensClient`] with non-default timeouts.
@@ -228,9 +249,13 @@ impl VlensClientBuilder {
             .connect_timeout(self.connect_timeout)
             // Never forward the ApiKey / admin token to wherever a redirect points.
             .redirect(reqwest::redirect::Policy::none())
+            // Drop idle pooled connections before a server with a short keep-alive
+            // (5 s is common, and the mock's default) closes them under us: reusing
+            // one as it closes fails the call.
+            .pool_idle_timeout(POOL_IDLE_TIMEOUT)
             .user_agent(concat!("vlens-server/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| VlensError::Config(format!("HTTP client: {e}")))?;
+            .map_err(VlensError::Client)?;
         Ok(VlensClient { http, api_url, api_key: self.api_key })
     }
 }
@@ -312,14 +337,13 @@ impl VlensClient {
             .header("ApiKey", self.api_key.expose())
             .header(reqwest::header::ACCEPT, "application/json")
             .send()
-            .await
-            .map_err(VlensError::from_reqwest)?;
+            .await?;
         let status = response.status();
         if !status.is_success() {
             return Err(VlensError::Status(status.as_u16()));
         }
         let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(VlensError::from_reqwest)? {
+        while let Some(chunk) = response.chunk().await? {
             if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
                 return Err(VlensError::InvalidResponse("the response is too large"));
             }

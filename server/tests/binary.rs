@@ -112,7 +112,7 @@ async fn mock_mode_prints_two_origins_and_runs_the_flow() {
     assert_eq!(res.status(), 401);
 
     let logs = server.stderr();
-    assert!(logs.contains("POST /api/vlens/session -> 200"), "{logs}");
+    assert!(logs.contains("method=POST route=/api/vlens/session}: answered status=200"), "{logs}");
     assert!(!logs.contains("mock-api-key-") && !logs.contains("mock-admin-"), "{logs}");
 }
 

@@ -153,7 +153,7 @@ async fn errors_hold_no_secret() {
     let (url, _) = spawn_recorder(200, r#"{"data":"late"}"#, Duration::from_secs(3)).await;
     let client = VlensClient::builder(&url, Secret::new(API_KEY)).timeout(Duration::from_millis(200)).build().unwrap();
     let err = client.create_auth_session(&doc_auth_request()).await.unwrap_err();
-    assert!(matches!(err, VlensError::Timeout), "{err:?}");
+    assert!(matches!(err, VlensError::Timeout(_)), "{err:?}");
 
     let (url, _) = spawn_recorder(200, "not json", Duration::ZERO).await;
     let client = VlensClient::new(&url, Secret::new(API_KEY)).unwrap();
@@ -166,6 +166,12 @@ async fn errors_hold_no_secret() {
     let err = client.create_auth_session(&doc_auth_request()).await.unwrap_err();
     assert!(matches!(err, VlensError::Network(_)), "{err:?}");
     assert_no_secrets(&format!("{err} {err:?} {client:?}"));
+    // The reqwest error is kept as the source, without the URL; the chain names the cause.
+    let source = std::error::Error::source(&err).expect("the reqwest error is the source");
+    assert!(source.downcast_ref::<reqwest::Error>().is_some_and(|e| e.url().is_none()), "{source:?}");
+    let chain = vlens_server::vlens::error_chain(&err);
+    assert!(chain.starts_with("could not reach Vlens: ") && chain.to_lowercase().contains("refused"), "{chain}");
+    assert!(!chain.contains(&port.to_string()), "{chain}");
 }
 
 #[tokio::test]

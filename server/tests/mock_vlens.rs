@@ -55,7 +55,7 @@ async fn create_auth_session_checks_the_api_key() {
     assert_eq!(status, 200, "{v}");
     assert!(v["data"].as_str().is_some_and(|t| t.len() == 64));
     assert_eq!(v.as_object().unwrap().len(), 1);
-    assert_no_secrets(&logs.lock().unwrap().join("\n"));
+    assert_no_secrets(&logs.text());
 }
 
 #[tokio::test]
@@ -284,4 +284,67 @@ async fn the_app_page_is_safe_and_self_contained() {
     assert!(!js.contains("'*'"), "never posts to '*'");
     let css = c.get(format!("{mock}/assets/app.css")).send().await.unwrap();
     assert_eq!(css.status(), 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_session_flood_does_not_lock_the_mock() {
+    // Sessions that live 1 ms: a flood of ten times the cap must not fill it (before
+    // the fix, expired sessions counted for an hour and the last ones were refused).
+    let mut config = mock_config(Duration::from_millis(1));
+    config.max_sessions = 500;
+    let (mock, state, _) = spawn_mock_with(config).await;
+    let url = format!("{mock}{AUTH}");
+    let c = http();
+    let flood = 5_000;
+    let mut tasks = tokio::task::JoinSet::new();
+    let per_task = flood / 10;
+    for _ in 0..10 {
+        let (c, url) = (c.clone(), url.clone());
+        tasks.spawn(async move {
+            let mut refused = 0;
+            for _ in 0..per_task {
+                let res = c
+                    .post(&url)
+                    .header("Content-Type", "application/json")
+                    .header("ApiKey", API_KEY)
+                    .body(AUTH_BODY)
+                    .send()
+                    .await
+                    .unwrap();
+                if res.status() != 200 {
+                    refused += 1;
+                }
+            }
+            refused
+        });
+    }
+    let mut refused = 0;
+    while let Some(r) = tasks.join_next().await {
+        refused += r.unwrap();
+    }
+    assert_eq!(refused, 0, "{refused} of {flood} sessions refused");
+    assert!(state.stored_sessions() <= 500, "expired sessions are purged: {}", state.stored_sessions());
+    // And a live session still works afterwards.
+    let token = new_token(&mock, AUTH_BODY).await;
+    assert_eq!(http().get(format!("{mock}/session?token={token}")).send().await.unwrap().status(), 410);
+
+    // Live sessions still count: past the cap, 503.
+    let mut config = mock_config(TTL);
+    config.max_sessions = 3;
+    let (mock, _, _) = spawn_mock_with(config).await;
+    for _ in 0..3 {
+        new_token(&mock, AUTH_BODY).await;
+    }
+    let (status, _) = call(&format!("{mock}{AUTH}"), &[JSON, ("ApiKey", API_KEY)], AUTH_BODY).await;
+    assert_eq!(status, 503);
+}
+
+#[tokio::test]
+async fn hidden_elements_stay_hidden_in_the_app_css() {
+    // `.camera__placeholder { display: grid }` used to beat the `hidden` attribute, so
+    // "Waiting for camera permission..." stayed over the live video.
+    let (mock, _, _) = spawn_mock(TTL).await;
+    let css = http().get(format!("{mock}/assets/app.css")).send().await.unwrap().text().await.unwrap();
+    let compact: String = css.chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(compact.contains("[hidden]{display:none!important"), "no [hidden] rule that wins over display: grid");
 }

@@ -1,6 +1,6 @@
 //! The demo's HTML pages carry a strict Content-Security-Policy and a
-//! Permissions-Policy granting camera and microphone to the Vlens origin; other
-//! answers (scripts, the API) do not need them.
+//! Permissions-Policy granting camera and microphone to the Vlens origin only;
+//! other answers (scripts, the API) do not need them.
 
 mod common;
 
@@ -16,15 +16,8 @@ const TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The host with `app_url` as the widget's `baseUrl`, serving a temporary root.
 async fn spawn_with_app_url(app_url: &str, name: &str) -> String {
-    let (log, _lines) = capture_logger();
-    let state = Arc::new(HostState {
-        client: VlensClient::builder("http://127.0.0.1:9", Secret::new(API_KEY)).timeout(TIMEOUT).build().unwrap(),
-        admin_token: None,
-        app_url: app_url.to_string(),
-        mock: false,
-        root: temp_root(name),
-        log,
-    });
+    let client = VlensClient::builder("http://127.0.0.1:9", Secret::new(API_KEY)).timeout(TIMEOUT).build().unwrap();
+    let state = Arc::new(HostState::new(client, None, app_url.to_string(), false, temp_root(name)));
     let addr = spawn(host::router(state)).await;
     format!("http://{addr}")
 }
@@ -44,7 +37,8 @@ async fn html_pages_get_csp_and_permissions_policy_for_the_vlens_origin() {
             header(&res, "content-security-policy").as_deref(),
             Some(
                 "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; frame-src http://localhost:8081; \
-                 style-src 'self'; img-src 'self' data:; connect-src 'self'"
+                 style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+                 form-action 'self'; frame-ancestors 'self'"
             ),
             "{path}"
         );
@@ -86,14 +80,18 @@ async fn scripts_api_answers_and_errors_are_unchanged() {
 
 #[test]
 fn a_malformed_app_url_grants_nothing_to_any_other_origin() {
-    let [(csp_name, csp), (pp_name, pp)] = page_security_headers("not a url");
+    let headers = page_security_headers("not a url", "'self'");
+    let [(csp_name, csp), (pp_name, pp)] = &headers[..] else { panic!("{headers:?}") };
     assert_eq!(csp_name.as_str(), "content-security-policy");
     assert_eq!(pp_name.as_str(), "permissions-policy");
     let csp = csp.to_str().unwrap();
     assert!(csp.contains("frame-src 'none';"), "{csp}");
     assert_eq!(pp.to_str().unwrap(), "camera=(self), microphone=(self)");
-    // An IPv6 loopback app keeps its brackets.
-    let [(_, csp), (_, pp)] = page_security_headers("http://[::1]:8081");
-    assert!(csp.to_str().unwrap().contains("frame-src http://[::1]:8081;"));
+    // An IPv6 loopback app keeps its brackets; frame-ancestors is as configured.
+    let headers = page_security_headers("http://[::1]:8081", "'self' https://portal.example.com");
+    let [(_, csp), (_, pp)] = &headers[..] else { panic!("{headers:?}") };
+    let csp = csp.to_str().unwrap();
+    assert!(csp.contains("frame-src http://[::1]:8081;"), "{csp}");
+    assert!(csp.ends_with("; frame-ancestors 'self' https://portal.example.com"), "{csp}");
     assert_eq!(pp.to_str().unwrap(), "camera=(self \"http://[::1]:8081\"), microphone=(self \"http://[::1]:8081\")");
 }

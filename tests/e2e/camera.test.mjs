@@ -49,6 +49,7 @@ test("the mock app in the widget's iframe gets a camera stream through getUserMe
       sameStream: v.srcObject === stream,
       tracks: tracks.map((t) => ({ kind: t.kind, state: t.readyState, label: t.label })),
       placeholderHidden: document.querySelector('[data-testid="camera-placeholder"]').hidden,
+      placeholderDisplay: getComputedStyle(document.querySelector('[data-testid="camera-placeholder"]')).display,
       size: [v.videoWidth, v.videoHeight],
     };
   });
@@ -59,6 +60,7 @@ test("the mock app in the widget's iframe gets a camera stream through getUserMe
   assert.equal(cam.tracks[0].state, 'live');
   assert.match(cam.tracks[0].label, /fake/i, "Chromium's fake camera");
   assert.equal(cam.placeholderHidden, true, 'the "no camera" note is gone');
+  assert.equal(cam.placeholderDisplay, 'none', 'and not drawn over the video');
   assert.ok(cam.size[0] > 0 && cam.size[1] > 0, `frames arrive: ${cam.size}`);
 
   // Leaving the KYC step releases the camera.

@@ -82,7 +82,7 @@ test('demo end to end: mock badge, iframe from the mock origin, every step to vl
   assert.ok(!log.some((e) => ['vlens:error', 'vlens:cancel'].includes(e.type)), `no error or cancel: ${JSON.stringify(log)}`);
   assert.ok(log.every((e) => e.session === '1'));
   assert.equal(await d.page.textContent('#log-count'), `${log.length} events`);
-  assert.match(server.stderr(), /POST \/api\/vlens\/session -> 200 \(CreateAuthSession/);
+  assert.match(server.stderr(), /method=POST route=\/api\/vlens\/session\}: answered status=200 latency_ms=\d+ note=CreateAuthSession/);
 
   const file = resultsPath('demo-complete.png');
   fs.rmSync(file, { force: true });
@@ -113,7 +113,7 @@ test('invitation with prefill through the demo form: the mock app shows the pre-
   await Demo.waitScreen(frame, 'registration');
   const prefill = { 414: { fullName: 'Nour El-Sayed', monthlyIncome: '31000', employer: 'Nile & Co <Cairo> "HQ"' } };
   assert.deepEqual(JSON.parse(d.sessionRequests[0].body).prefill, prefill);
-  assert.match(server.stderr(), /POST \/api\/vlens\/session -> 200 \(CreateInvitation/, 'the server created an invitation');
+  assert.match(server.stderr(), /method=POST route=\/api\/vlens\/session\}: answered status=200 latency_ms=\d+ note=CreateInvitation/, 'the server created an invitation');
 
   const shown = await frame.$$eval('[data-testid="prefill"] [data-contract="414"] dd[data-field]',
     (dds) => Object.fromEntries(dds.map((dd) => [dd.dataset.field, dd.textContent])));
@@ -257,7 +257,7 @@ test('the demo is served with a strict CSP and Permissions-Policy, and the whole
   const d = await Demo.open(browser.context, server);
   const headers = d.response.headers();
   assert.equal(headers['content-security-policy'],
-    `default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; frame-src ${server.mock}; style-src 'self'; img-src 'self' data:; connect-src 'self'`);
+    `default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; frame-src ${server.mock}; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'`);
   assert.equal(headers['permissions-policy'], `camera=(self "${server.mock}"), microphone=(self "${server.mock}")`);
 
   await d.start();

@@ -68,7 +68,7 @@ test("token expiry mid-flow (the mock's expire-token link): vlens:token 'expired
   assert.equal(second.sessionId, first.sessionId, 'the new token continues the same Vlens session');
   assert.equal(await d.page.getAttribute('#widget iframe', 'src'), src, 'the iframe was not reloaded');
   assert.equal(d.sessionRequests.length, 2, 'exactly one more call of the host endpoint');
-  assert.equal(count(server.stderr(), /POST \/api\/vlens\/session -> 200 \(CreateAuthSession/g), 2, 'the server created a second session');
+  assert.equal(count(server.stderr(), /method=POST route=\/api\/vlens\/session\}: answered status=200 latency_ms=\d+ note=CreateAuthSession/g), 2, 'the server created a second session');
 
   await Demo.next(frame, 'kyc', 'sign');
   await Demo.next(frame, 'sign', 'done');

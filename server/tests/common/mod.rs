@@ -1,6 +1,8 @@
 //! Helpers for the integration tests: servers on real loopback sockets.
 #![allow(dead_code)]
 
+use std::cell::RefCell;
+use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -13,9 +15,9 @@ use axum::response::{IntoResponse, Response};
 use axum::Router;
 use tokio::net::TcpListener;
 
+use vlens_server::config::{Limits, RateLimit};
 use vlens_server::host::{self, HostState};
 use vlens_server::mock::{self, MockConfig, MockState};
-use vlens_server::util::Logger;
 use vlens_server::vlens::{Secret, VlensClient};
 
 pub const API_KEY: &str = "test-api-key-S3CRET-0001";
@@ -33,39 +35,91 @@ pub fn assert_no_secrets(text: &str) {
 pub async fn spawn(router: Router) -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    vlens_server::serve(listener, router, std::future::pending());
+    vlens_server::serve(listener, router, Limits::default(), std::future::pending());
     addr
 }
 
-/// A logger that keeps the lines.
-pub fn capture_logger() -> (Logger, Arc<Mutex<Vec<String>>>) {
-    let lines = Arc::new(Mutex::new(Vec::new()));
-    let sink = lines.clone();
-    (Arc::new(move |line: &str| sink.lock().unwrap().push(line.to_string())), lines)
+/// What the servers of this test logged (through `tracing`).
+#[derive(Clone)]
+pub struct Logs(Arc<Mutex<Vec<u8>>>);
+
+impl Logs {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+impl Write for Logs {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+thread_local! {
+    static CAPTURE: RefCell<Option<(Logs, tracing::subscriber::DefaultGuard)>> = const { RefCell::new(None) };
+}
+
+/// Captures the `tracing` output of this thread (a `#[tokio::test]` runs the test
+/// and the servers it spawns on one thread), formatted as the binary logs it.
+pub fn capture_logs() -> Logs {
+    CAPTURE.with(|c| {
+        let mut c = c.borrow_mut();
+        if let Some((logs, _)) = &*c {
+            return logs.clone();
+        }
+        let logs = Logs(Arc::new(Mutex::new(Vec::new())));
+        let writer = logs.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .with_max_level(tracing::Level::INFO)
+            .with_target(false)
+            .finish();
+        let guard = tracing::subscriber::set_default(subscriber);
+        *c = Some((logs.clone(), guard));
+        logs
+    })
 }
 
 pub fn mock_config(ttl: Duration) -> MockConfig {
-    MockConfig { api_key: Secret::new(API_KEY), admin_token: Secret::new(ADMIN_TOKEN), token_ttl: ttl }
+    MockConfig {
+        api_key: Secret::new(API_KEY),
+        admin_token: Secret::new(ADMIN_TOKEN),
+        token_ttl: ttl,
+        max_sessions: vlens_server::config::DEFAULT_MOCK_MAX_SESSIONS,
+    }
 }
 
-/// The mock on its own port; returns its base URL and state.
-pub async fn spawn_mock(ttl: Duration) -> (String, Arc<MockState>, Arc<Mutex<Vec<String>>>) {
-    let (log, lines) = capture_logger();
-    let state = MockState::new(mock_config(ttl), log);
+/// The mock on its own port; returns its base URL, state and logs.
+pub async fn spawn_mock(ttl: Duration) -> (String, Arc<MockState>, Logs) {
+    spawn_mock_with(mock_config(ttl)).await
+}
+
+/// The mock with `config`.
+pub async fn spawn_mock_with(config: MockConfig) -> (String, Arc<MockState>, Logs) {
+    let logs = capture_logs();
+    let state = MockState::new(config);
     let addr = spawn(mock::router(state.clone())).await;
-    (format!("http://{addr}"), state, lines)
+    (format!("http://{addr}"), state, logs)
 }
 
 pub struct Host {
     pub url: String,
-    pub logs: Arc<Mutex<Vec<String>>>,
+    pub logs: Logs,
 }
 
 impl Host {
     pub fn logs(&self) -> String {
-        self.logs.lock().unwrap().join("\n")
+        self.logs.text()
     }
 }
+
+/// A rate limit no test reaches.
+pub const NO_RATE_LIMIT: RateLimit = RateLimit { per_minute: 1_000_000, burst: 1_000_000 };
 
 /// The host, calling `upstream` with `api_key` (and `admin_token` for invitations).
 pub async fn spawn_host(
@@ -75,16 +129,11 @@ pub async fn spawn_host(
     timeout: Duration,
     root: PathBuf,
 ) -> Host {
-    let (log, logs) = capture_logger();
+    let logs = capture_logs();
     let client = VlensClient::builder(upstream, Secret::new(api_key)).timeout(timeout).build().unwrap();
-    let state = Arc::new(HostState {
-        client,
-        admin_token: admin_token.map(Secret::new),
-        app_url: "http://localhost:1".to_string(),
-        mock: false,
-        root,
-        log,
-    });
+    let mut state = HostState::new(client, admin_token.map(Secret::new), "http://localhost:1".to_string(), false, root);
+    state.rate_limit = NO_RATE_LIMIT;
+    let state = Arc::new(state);
     let addr = spawn(host::router(state)).await;
     Host { url: format!("http://{addr}"), logs }
 }
