@@ -46,9 +46,15 @@ pub struct Inner {
 
 /// Mounts a session; see `mountVlens` in the README.
 pub fn mount(element: &JsValue, token_provider: &JsValue, options: &JsValue) -> Result<VlensSession, WidgetError> {
-    let doc = web_sys::window().and_then(|w| w.document()).ok_or_else(|| {
-        WidgetError::invalid("mountVlens needs a browser document: call it in the browser, e.g. from useEffect or onMounted, not during server-side rendering")
-    })?;
+    // The global `document`, not `window().document()`: `web_sys::window()` checks
+    // `instanceof Window`, which fails under jsdom and happy-dom (component tests).
+    let global = js_sys::global();
+    let doc = js_sys::Reflect::get(&global, &"document".into())
+        .ok()
+        .and_then(|d| d.dyn_into::<Document>().ok())
+        .ok_or_else(|| {
+            WidgetError::invalid("mountVlens needs a browser document: call it in the browser, e.g. from useEffect or onMounted, not during server-side rendering")
+        })?;
     let container = args::element(&doc, element)?;
     let cfg = args::config(options)?;
     let base_uri = doc.base_uri().ok().flatten().unwrap_or_default();
@@ -81,7 +87,12 @@ pub fn mount(element: &JsValue, token_provider: &JsValue, options: &JsValue) -> 
     });
     LIVE.with(|l| l.borrow_mut().push(inner.clone()));
 
-    if let Some(window) = web_sys::window() {
+    // The global object receives `message` events (a `Window`, or jsdom's window).
+    if let Some(window) = js_sys::Reflect::get(&global, &"addEventListener".into())
+        .ok()
+        .filter(JsValue::is_function)
+        .map(|_| global.unchecked_into::<web_sys::EventTarget>())
+    {
         let weak = Rc::downgrade(&inner);
         let on_message = EventListener::new(&window, "message", move |ev| {
             if let (Some(inner), Some(ev)) = (weak.upgrade(), ev.dyn_ref::<MessageEvent>()) {
