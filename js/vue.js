@@ -87,7 +87,7 @@ export const VlensVerification = defineComponent({
       return o;
     };
     const v = useVlens(el, toRef(props, 'tokenProvider'), options);
-    watch(v.state, (state) => emit('state', { state }));
+    watch(v.state, (state) => emit('state', { state }), { flush: 'sync' });
     expose({
       get session() { return v.session.value; },
       refresh: () => v.session.value && v.session.value.refresh(),
