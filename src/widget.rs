@@ -47,11 +47,14 @@ pub struct Inner {
 /// Mounts a session; see `mountVlens` in the README.
 pub fn mount(element: &JsValue, token_provider: &JsValue, options: &JsValue) -> Result<VlensSession, WidgetError> {
     // The global `document`, not `window().document()`: `web_sys::window()` checks
-    // `instanceof Window`, which fails under jsdom and happy-dom (component tests).
+    // `instanceof Window`, which fails under jsdom and happy-dom (component tests);
+    // happy-dom's document is not even `instanceof Document`, so an object with a
+    // `createElement` method is accepted as one.
     let global = js_sys::global();
     let doc = js_sys::Reflect::get(&global, &"document".into())
         .ok()
-        .and_then(|d| d.dyn_into::<Document>().ok())
+        .filter(|d| d.is_object() && js_sys::Reflect::get(d, &"createElement".into()).is_ok_and(|f| f.is_function()))
+        .map(|d| d.unchecked_into::<Document>())
         .ok_or_else(|| {
             WidgetError::invalid("mountVlens needs a browser document: call it in the browser, e.g. from useEffect or onMounted, not during server-side rendering")
         })?;

@@ -12,7 +12,7 @@
  * templates: `<div @vlens:complete="(e) => e.detail.data">`.
  * @packageDocumentation
  */
-import type { DefineComponent, MaybeRef, MaybeRefOrGetter, PublicProps, ShallowRef } from 'vue';
+import type { ComponentOptionsMixin, DefineComponent, MaybeRef, MaybeRefOrGetter, ShallowRef } from 'vue';
 import type {
   TokenProvider, VlensCancelDetail, VlensCompleteDetail, VlensEmptyDetail, VlensErrorDetail,
   VlensEventMap, VlensMessageDetail, VlensOptions, VlensResizeDetail, VlensResult, VlensSession,
@@ -50,7 +50,7 @@ export interface VlensVerificationProps
 }
 
 /** Events of {@link VlensVerification}: each `vlens:*` event's `detail`, and `state`. */
-export interface VlensVerificationEmits {
+export type VlensVerificationEmits = {
   token: (detail: VlensTokenDetail) => void;
   load: (detail: VlensEmptyDetail) => void;
   ready: (detail: VlensEmptyDetail) => void;
@@ -62,9 +62,7 @@ export interface VlensVerificationEmits {
   destroy: (detail: VlensEmptyDetail) => void;
   message: (detail: VlensMessageDetail) => void;
   state: (detail: { state: VlensComposableState }) => void;
-}
-
-type EmitProps<E> = { [K in keyof E as `on${Capitalize<string & K>}`]?: E[K] };
+};
 
 /** What a template ref on {@link VlensVerification} exposes. */
 export interface VlensVerificationExposed {
@@ -76,10 +74,10 @@ export interface VlensVerificationExposed {
 
 /** `<VlensVerification :token-provider="…" @complete="…" />`: one `<div>`, the flow mounted into it. */
 export declare const VlensVerification: DefineComponent<
-  VlensVerificationProps & EmitProps<VlensVerificationEmits>,
+  VlensVerificationProps,
   VlensVerificationExposed,
-  {}, {}, {}, {}, {}, {}, string, PublicProps,
-  VlensVerificationProps & EmitProps<VlensVerificationEmits>
+  {}, {}, {}, ComponentOptionsMixin, ComponentOptionsMixin,
+  VlensVerificationEmits
 >;
 
 type VlensTemplateEvents = { [K in keyof VlensEventMap as `on${Capitalize<K>}`]: VlensEventMap[K] };

@@ -1,5 +1,5 @@
 // vlens-widget/react in Chromium (rules (1)-(4) and (6) of the React entry; (5),
-// renderToString, is in ssr.test.mjs): <VlensVerification> and useVlens() against the
+// renderToString, is in package.test.mjs): <VlensVerification> and useVlens() against the
 // fixture servers, from a development build (StrictMode double effects) and a
 // production build of React.
 import { test, before, after } from 'node:test';

@@ -1,5 +1,5 @@
 // vlens-widget/vue in Chromium: <VlensVerification> and useVlens() against the fixture
-// servers (renderToString from vue/server-renderer is in ssr.test.mjs).
+// servers (renderToString from vue/server-renderer is in package.test.mjs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setup, key, vlens, settle } from './harness.mjs';
