@@ -116,3 +116,31 @@ test('examples/vue: through to completion; hidden and shown again (v-if) mounts 
   assert.deepEqual(seen.console, []);
   await page.close();
 });
+
+test("bundlers: import 'vlens-widget/script' and 'vlens-widget/element' survive Vite (sideEffects); await import('vlens-widget') is a chunk of its own", () => {
+  const exampleDir = path.join(repo, 'examples', 'react');
+  install(exampleDir);
+  const vite = path.join(exampleDir, 'node_modules', '.bin', 'vite');
+  const files = {
+    'side-effects': "import 'vlens-widget/script';\nimport 'vlens-widget/element';\nconsole.log('app');\n",
+    lazy: "document.body.addEventListener('click', async () => {\n  const { mountVlens } = await import('vlens-widget');\n  mountVlens(document.body, '/api/vlens/session');\n});\n",
+  };
+  const out = {};
+  for (const [name, main] of Object.entries(files)) {
+    const dir = fs.mkdtempSync(path.join(exampleDir, '.readme-'));
+    cleanup.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+    fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><script type="module" src="./main.js"></script>');
+    fs.writeFileSync(path.join(dir, 'main.js'), main);
+    execFileSync(vite, ['build', '--logLevel', 'error'], { cwd: dir, stdio: ['ignore', 'inherit', 'inherit'] });
+    const assets = path.join(dir, 'dist', 'assets');
+    out[name] = fs.readdirSync(assets).filter((f) => f.endsWith('.js')).map((f) => fs.readFileSync(path.join(assets, f), 'utf8'));
+  }
+  const [bundle] = out['side-effects'];
+  assert.equal(out['side-effects'].length, 1);
+  assert.ok(bundle.includes('vlens-verification'), 'the element definition is kept');
+  assert.ok(bundle.includes('globalThis.Vlens='), 'the script (global Vlens) is kept');
+  assert.ok(bundle.length > 100_000, `the inlined core is kept (${bundle.length} bytes)`);
+  assert.equal(out.lazy.length, 2, 'the entry and one lazy chunk');
+  const [small, big] = out.lazy.sort((a, b) => a.length - b.length);
+  assert.ok(small.length < 5_000 && big.length > 100_000, `the core is in the lazy chunk (entry ${small.length} bytes, chunk ${big.length})`);
+});
