@@ -99,6 +99,8 @@ test('examples/react (StrictMode, a parent re-rendering every second): one token
 
 test('examples/vue: through to completion; hidden and shown again (v-if) mounts anew with one iframe', async () => {
   const server = await serveExample('vue');
+  // The app type-checks as users would run it (`npm run typecheck`: vue-tsc against the tarball's types).
+  execFileSync(path.join(repo, 'examples', 'vue', 'node_modules', '.bin', 'vue-tsc'), ['--noEmit'], { cwd: path.join(repo, 'examples', 'vue'), stdio: ['ignore', 'inherit', 'inherit'] });
   const { page, seen } = await open(server);
   await page.waitForFunction(() => document.querySelectorAll('#vlens iframe').length === 1, null, WAIT);
   await page.click('[data-testid="toggle"]');

@@ -118,7 +118,7 @@ test('(5) React renderToString and vue/server-renderer in Node: the container wi
   assert.deepEqual(run('ssr.cjs'), { react: '<div class="kyc" id="vlens"></div>', vue: '<div class="kyc" id="vlens"></div>' });
 });
 
-for (const [tool, project] of [['tsc', 'tsconfig.json'], ['tsc', 'tsconfig.node16.json'], ['vue-tsc', 'tsconfig.vue.json']]) {
+for (const [tool, project] of [['tsc', 'tsconfig.json'], ['tsc', 'tsconfig.node16.json'], ['tsc', 'tsconfig.node10.json'], ['vue-tsc', 'tsconfig.vue.json']]) {
   test(`consumer types: ${tool} -p ${project} (with @ts-expect-error lines)`, () => {
     const bin = path.join(dir, 'node_modules', '.bin', tool);
     try {
