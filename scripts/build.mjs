@@ -1,12 +1,13 @@
 // Bundles the wasm-pack output (pkg/) into dist/:
-//   dist/index.js   ES module exporting mountVlens and VlensError
-//   dist/vlens.js   classic script defining the global `Vlens`
-//   dist/index.d.ts copied from types/index.d.ts
+//   dist/index.js / index.cjs   the core (mountVlens, VlensError) as ES module / CommonJS
+//   dist/vlens.js               classic script: the global `Vlens` and <vlens-verification>
+//   dist/react.js|vue.js|element.js (+ .cjs)  the wrappers, importing the core next to them
+//   dist/*.d.ts (+ .d.cts)      copied from types/
 // The wasm is inlined as base64 (virtual module `vlens:wasm`) and instantiated
 // synchronously by js/entry.js, so consumers need no bundler configuration.
 // Run after `wasm-pack build ... --out-dir pkg --out-name vlens_widget`.
 import { build } from 'esbuild';
-import { existsSync, mkdirSync, readFileSync, rmSync, copyFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -53,7 +54,6 @@ const vlensPlugin = {
 
 const common = {
   absWorkingDir: root,
-  entryPoints: [join(root, 'js', 'entry.js')],
   bundle: true,
   minify: true,
   target: 'es2020',
@@ -63,24 +63,67 @@ const common = {
   plugins: [vlensPlugin],
   // The glue's default async init (never called: we use initSync) computes
   // `new URL('vlens_widget_bg.wasm', import.meta.url)`. It is tree-shaken away;
-  // the define keeps the iife build free of import.meta in any case.
+  // the define keeps the iife and CJS builds free of import.meta in any case.
   define: { 'import.meta.url': '"about:blank"' },
 };
+const js = (name) => join(root, 'js', name);
+
+/**
+ * The framework entries import the core as `./entry.js`: in dist/ that is the core
+ * bundle next to them (`./index.js` or `./index.cjs`), so an app that uses both
+ * `vlens-widget` and `vlens-widget/react` carries the wasm once and shares one registry
+ * of live sessions. `react` and `vue` stay imports of the app's own copies.
+ */
+const coreExternal = (ext) => ({
+  name: 'vlens-core-external',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/entry\.js$/ }, (args) =>
+      args.importer.endsWith(`${join('js', 'entry.js')}`) ? undefined : { path: `./index${ext}`, external: true });
+  },
+});
 
 rmSync(distDir, { recursive: true, force: true });
 mkdirSync(distDir, { recursive: true });
 
-await build({ ...common, format: 'esm', outfile: join(distDir, 'index.js') });
+// The core: ES module, CommonJS (for `require`), and the classic script (global
+// `Vlens`, which also defines <vlens-verification>).
+await build({ ...common, entryPoints: [js('entry.js')], format: 'esm', outfile: join(distDir, 'index.js') });
+await build({ ...common, entryPoints: [js('entry.js')], format: 'cjs', outfile: join(distDir, 'index.cjs') });
+// `var Vlens` is global in a classic script; the footer makes it global too when a
+// bundler imports the file as a module (`import 'vlens-widget/script'`).
+const toGlobal = 'typeof globalThis!=="undefined"&&(globalThis.Vlens=Vlens);';
+await build({ ...common, entryPoints: [js('script.js')], format: 'iife', globalName: 'Vlens', outfile: join(distDir, 'vlens.js'), footer: { js: toGlobal } });
+// `require('vlens-widget/script')`: the same, sharing dist/index.cjs.
 await build({
-  ...common,
-  format: 'iife',
-  globalName: 'Vlens',
-  outfile: join(distDir, 'vlens.js'),
+  ...common, entryPoints: [js('script.js')], format: 'cjs', outfile: join(distDir, 'script.cjs'),
+  plugins: [coreExternal('.cjs'), vlensPlugin], footer: { js: 'globalThis.Vlens=module.exports;' },
 });
-copyFileSync(join(root, 'types', 'index.d.ts'), join(distDir, 'index.d.ts'));
+
+// The wrappers: small bundles importing the core next to them.
+for (const name of ['react', 'vue', 'element']) {
+  for (const [format, ext] of [['esm', '.js'], ['cjs', '.cjs']]) {
+    await build({
+      ...common,
+      entryPoints: [js(`${name}.js`)],
+      format,
+      outfile: join(distDir, `${name}${ext}`),
+      external: ['react', 'vue'],
+      plugins: [coreExternal(ext), vlensPlugin],
+      // esbuild keeps the entry point's own `'use client'` on top of dist/react.*.
+    });
+  }
+}
+
+// Declarations: each `.d.ts` also as `.d.cts` for `require` (the same text, with
+// relative imports pointing at the `.cjs` siblings).
+for (const name of ['index', 'react', 'vue', 'element', 'vlens']) {
+  const text = readFileSync(join(root, 'types', `${name}.d.ts`), 'utf8');
+  writeFileSync(join(distDir, `${name}.d.ts`), text);
+  writeFileSync(join(distDir, `${name}.d.cts`), text.replace(/(from '\.\/[a-z]+)\.js'/g, "$1.cjs'"));
+}
 
 const fmt = (n) => (n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} B`);
-const rows = [wasmPath, join(distDir, 'index.js'), join(distDir, 'vlens.js')].map((f) => {
+const rows = [wasmPath, ...['index.js', 'index.cjs', 'vlens.js', 'react.js', 'vue.js', 'element.js'].map((f) => join(distDir, f))].map((f) => {
   const buf = readFileSync(f);
   return [relative(root, f), fmt(statSync(f).size), fmt(gzipSync(buf, { level: 9 }).length)];
 });

@@ -104,7 +104,9 @@ impl Env for Browser {
     }
 
     fn css_supports(&self, prop: &str, value: &str) -> bool {
-        js::css_supports(prop, value).unwrap_or(false)
+        // Without `CSS.supports` (jsdom, happy-dom) the length is passed on unchecked: an
+        // invalid value is then simply ignored by the style declaration.
+        js::css_supports(prop, value).unwrap_or(true)
     }
 }
 

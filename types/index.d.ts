@@ -419,7 +419,9 @@ declare global {
   interface ElementEventMap extends VlensEventMap {}
   // eslint-disable-next-line @typescript-eslint/no-empty-interface, @typescript-eslint/no-empty-object-type
   interface HTMLElementEventMap extends VlensEventMap {}
-  // The events are `bubbles: true, composed: true`, so they reach the document too.
+  // The events are `bubbles: true, composed: true`, so they reach the document and the window too.
   // eslint-disable-next-line @typescript-eslint/no-empty-interface, @typescript-eslint/no-empty-object-type
   interface DocumentEventMap extends VlensEventMap {}
+  // eslint-disable-next-line @typescript-eslint/no-empty-interface, @typescript-eslint/no-empty-object-type
+  interface WindowEventMap extends VlensEventMap {}
 }

@@ -1,0 +1,50 @@
+'use client';
+// vlens-widget/react: <VlensVerification> and useVlens(). See types/react.d.ts.
+import { createElement, forwardRef, useEffect, useImperativeHandle, useRef, useState } from 'react';
+import { mountVlens } from './entry.js';
+import { mountArgs, mountKey, stateAfter } from './state.js';
+
+const INITIAL = { session: null, state: 'idle', step: null, error: null, result: null };
+
+export function useVlens(tokenProvider, options) {
+  const [el, ref] = useState(null);
+  const [view, setView] = useState(INITIAL);
+  // The latest props, read when a callback or a function provider is called.
+  const latest = useRef(null);
+  latest.current = { tokenProvider, options };
+  const key = mountKey(tokenProvider, options);
+
+  useEffect(() => {
+    if (!el) return undefined;
+    let live = true; // false once this mount's cleanup ran: a destroyed session reports nothing
+    let session = null;
+    const update = (patch) => { if (live) setView((v) => ({ ...v, ...patch })); };
+    const [provider, opts] = mountArgs(() => latest.current, (type, detail) => {
+      if (!session) return;
+      const patch = { state: stateAfter(session, type, detail) };
+      if (type === 'vlens:step') patch.step = detail.step;
+      if (type === 'vlens:error') patch.error = detail;
+      update(patch);
+    });
+    session = mountVlens(el, provider, opts);
+    setView({ ...INITIAL, session, state: session.state });
+    session.result.then((result) => update({ result, state: session.state }));
+    return () => {
+      live = false;
+      session.destroy();
+      setView(INITIAL);
+    };
+  }, [el, key]);
+
+  return { ref, ...view };
+}
+
+const OWN = new Set(['tokenProvider', 'className', 'style', 'id', 'children']);
+
+export const VlensVerification = forwardRef(function VlensVerification(props, forwarded) {
+  const options = {};
+  for (const name of Object.keys(props)) if (!OWN.has(name)) options[name] = props[name];
+  const { ref, session } = useVlens(props.tokenProvider, options);
+  useImperativeHandle(forwarded, () => session, [session]);
+  return createElement('div', { ref, className: props.className, style: props.style, id: props.id });
+});

@@ -1,0 +1,43 @@
+// One mount under a DOM emulation, as a component test would do:
+//   node dom.mjs <jsdom|happy-dom> <import|require>
+// The emulated window's globals are copied onto globalThis (what Vitest's environments do).
+import { createRequire } from 'node:module';
+
+const [env, how] = process.argv.slice(2);
+let win;
+let close = () => {};
+if (env === 'jsdom') {
+  const { JSDOM } = await import('jsdom');
+  win = new JSDOM('<!doctype html><div id="kyc"></div>', { url: 'http://localhost:3000/' }).window;
+  close = () => win.close();
+} else {
+  const { Window } = await import('happy-dom');
+  win = new Window({ url: 'http://localhost:3000/', settings: { disableIframePageLoading: true } });
+  win.document.body.innerHTML = '<div id="kyc"></div>';
+  close = () => win.happyDOM.close();
+}
+for (const k of Object.getOwnPropertyNames(win)) {
+  if (!(k in globalThis)) { try { globalThis[k] = win[k]; } catch { /* read-only */ } }
+}
+for (const k of ['window', 'document', 'HTMLElement', 'Element', 'Node', 'Event', 'CustomEvent', 'EventTarget', 'HTMLIFrameElement', 'MessageEvent']) {
+  Object.defineProperty(globalThis, k, { value: k === 'window' ? win : win[k], configurable: true, writable: true });
+}
+for (const k of ['addEventListener', 'removeEventListener', 'dispatchEvent']) globalThis[k] = win[k].bind(win);
+
+process.on('uncaughtException', (e) => { console.log('ERROR', e.code, e.message); process.exit(1); });
+const { mountVlens } = how === 'require' ? createRequire(import.meta.url)('vlens-widget') : await import('vlens-widget');
+const seen = [];
+const el = document.getElementById('kyc');
+el.addEventListener('vlens:token', (e) => seen.push(['dom', e.type, e.detail.reason]));
+const session = mountVlens(el, ({ reason }) => { seen.push(['provider', reason]); return 'token-123'; }, {
+  baseUrl: 'http://localhost:8081',
+  onEvent: (type) => seen.push(['event', type]),
+});
+await new Promise((r) => setTimeout(r, 50));
+const iframe = el.querySelector('iframe');
+const out = { state: session.state, src: iframe && iframe.getAttribute('src'), allow: iframe && iframe.getAttribute('allow'), seen };
+session.destroy();
+out.result = await session.result;
+out.after = el.querySelectorAll('iframe').length;
+console.log(JSON.stringify(out));
+await close();

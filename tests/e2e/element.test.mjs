@@ -1,0 +1,116 @@
+// <vlens-verification> in Chromium: defined by dist/vlens.js (script tag), then again by
+// dist/element.js (an ES import), against the fixture servers.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { setup, key, vlens, settle } from './harness.mjs';
+import { buildFixtures, iframeCount, sendFromApp } from './frameworks.mjs';
+
+let h;
+before(async () => { await buildFixtures(); h = await setup(); });
+after(async () => { await h?.close(); });
+
+const open = () => h.open('/fixtures/gen/element.html');
+/** Creates `<vlens-verification>` with `attrs`, records its events (from document), inserts it. */
+const create = (p, attrs, { insert = true } = {}) => p.evaluate(([attrs, insert]) => {
+  const el = document.createElement('vlens-verification');
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  window.el = el;
+  window.seen = window.seen || [];
+  if (!window.__listening) {
+    window.__listening = true;
+    for (const t of ['vlens:token', 'vlens:ready', 'vlens:step', 'vlens:destroy', 'vlens:complete']) {
+      document.addEventListener(t, (e) => window.seen.push([t, e.target === window.el, e.detail]));
+    }
+  }
+  if (insert) document.body.append(el);
+}, [attrs, insert]);
+const count = (p, type) => p.evaluate((t) => window.seen.filter((e) => e[0] === t).length, type);
+const waitCount = (p, type, n) => p.waitFor(([t, n]) => window.seen.filter((e) => e[0] === t).length >= n, [type, n], { what: `${n}× ${type}` });
+
+test('defined once: dist/vlens.js, then dist/element.js, no error; Vlens global still there', async () => {
+  const p = await open();
+  const r = await p.evaluate(() => ({
+    first: typeof window.__first, same: window.__first === window.__second, importError: window.__importError || null,
+    global: typeof Vlens.mountVlens, defined: customElements.get('vlens-verification') === window.__first,
+  }));
+  assert.deepEqual(r, { first: 'function', same: true, importError: null, global: 'function', defined: true });
+  assert.deepEqual(p.pageErrors, []);
+  await p.close();
+});
+
+test('attributes become options; vlens:* events bubble from the element; session is read-only', async () => {
+  const p = await open();
+  const k = key('attrs');
+  await create(p, { 'token-url': h.token('ok', k), 'base-url': h.base('auto'), height: '420', width: '300px', 'min-height': '100', 'max-height': '500', 'auto-resize': 'false', allow: 'fullscreen', title: 'KYC here' });
+  await waitCount(p, 'vlens:ready', 1);
+  const f = await p.evaluate(() => {
+    const i = window.el.querySelector('iframe');
+    return { height: i.style.height, width: i.style.width, allow: i.getAttribute('allow'), title: i.title, src: i.src.split('?')[0], state: window.el.session.state };
+  });
+  assert.deepEqual(f, { height: '420px', width: '300px', allow: f.allow, title: 'KYC here', src: `${h.base('auto')}/session`, state: 'ready' });
+  assert.match(f.allow, /fullscreen/);
+  await sendFromApp(p, 'vlens-verification iframe', vlens('resize', { height: 900 }));
+  await sendFromApp(p, 'vlens-verification iframe', vlens('step', { step: 's1' }));
+  await waitCount(p, 'vlens:step', 1);
+  assert.equal(await p.evaluate(() => window.el.querySelector('iframe').style.height), '420px', 'auto-resize="false": not resized');
+  assert.ok(await p.evaluate(() => window.seen.every((e) => e[1])), 'every event came from the element');
+  const ro = await p.evaluate(() => { const s = window.el.session; try { window.el.session = null; } catch { /* strict */ } return window.el.session === s; });
+  assert.equal(ro, true);
+  assert.equal((await h.calls(k)).length, 1);
+  await p.close();
+});
+
+test('mounts when connected and a provider is set (tokenProvider set later); tokenProvider overrides token-url; options merge under attributes', async () => {
+  const p = await open();
+  const kAttr = key('attr');
+  const kProp = key('prop');
+  await create(p, { 'base-url': h.base('auto') });
+  await settle();
+  assert.equal(await p.evaluate(() => window.el.session), null, 'no provider: not mounted');
+  await p.evaluate(([url, base]) => {
+    window.el.options = { height: 333, baseUrl: 'http://ignored.invalid', onReady: () => { window.onReadyCalled = true; } };
+    window.el.setAttribute('token-url', url);
+  }, [h.token('ok', kAttr), h.base('auto')]);
+  await waitCount(p, 'vlens:ready', 1);
+  assert.equal(await p.evaluate(() => window.onReadyCalled), true, 'options callbacks are used');
+  assert.equal(await p.evaluate(() => window.el.querySelector('iframe').style.height), '333px', 'options apply');
+  // A function provider overrides token-url: remounts once.
+  await p.evaluate((url) => {
+    window.el.tokenProvider = ({ signal }) => fetch(url, { method: 'POST', signal }).then((r) => r.json()).then((j) => j.token);
+  }, h.token('ok', kProp));
+  await waitCount(p, 'vlens:ready', 2);
+  await settle();
+  assert.equal((await h.calls(kAttr)).length, 1);
+  assert.equal((await h.calls(kProp)).length, 1);
+  assert.equal(await iframeCount(p), 1);
+  await p.close();
+});
+
+test('removal destroys (result destroyed), re-insertion mounts anew; token-url or base-url change remounts once', async () => {
+  const p = await open();
+  const base = await p.evaluate(() => window.messageListeners());
+  const k = key('life');
+  await create(p, { 'token-url': h.token('ok', k), 'base-url': h.base('auto') });
+  await waitCount(p, 'vlens:ready', 1);
+  await p.evaluate(() => { window.first = window.el.session; window.el.remove(); });
+  assert.deepEqual(await p.evaluate(() => window.first.result), { status: 'destroyed' });
+  assert.equal(await p.evaluate(() => window.el.session), null);
+  assert.equal(await iframeCount(p), 0);
+  assert.equal(await p.evaluate(() => window.messageListeners()), base);
+  await p.evaluate(() => document.body.append(window.el));
+  await waitCount(p, 'vlens:ready', 2);
+  assert.equal((await h.calls(k)).length, 2, 're-insertion: a new session');
+  const k2 = key('life2');
+  await p.evaluate((u) => window.el.setAttribute('token-url', u), h.token('ok', k2));
+  await waitCount(p, 'vlens:ready', 3);
+  await p.evaluate((b) => window.el.setAttribute('base-url', b), `${h.base('auto')}/x`);
+  await waitCount(p, 'vlens:ready', 4);
+  await p.evaluate(() => window.el.setAttribute('height', '600'));
+  await settle();
+  assert.equal((await h.calls(k2)).length, 2, 'one call per change');
+  // The removal's vlens:destroy fires on the detached element, so the document sees the two remounts'.
+  assert.equal(await count(p, 'vlens:destroy'), 2);
+  assert.equal(await iframeCount(p), 1);
+  assert.equal(await p.evaluate(() => window.messageListeners()), base + 1);
+  await p.close();
+});

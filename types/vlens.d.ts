@@ -1,0 +1,20 @@
+/**
+ * vlens-widget/script (`dist/vlens.js`): the classic script. Loading it defines the global
+ * `Vlens` and `<vlens-verification>`. Script-tag users get these types with
+ * `/// <reference types="vlens-widget/script" />` (or `import type {} from 'vlens-widget/script'`).
+ * @packageDocumentation
+ */
+import type { mountVlens, VlensError } from './index.js';
+import type {} from './element.js';
+
+/** The global that `dist/vlens.js` defines. */
+export interface VlensGlobal {
+  mountVlens: typeof mountVlens;
+  VlensError: typeof VlensError;
+}
+
+declare global {
+  /** Defined by `<script src=".../vlens.js">`. */
+  // eslint-disable-next-line no-var
+  var Vlens: VlensGlobal;
+}
