@@ -1,9 +1,10 @@
 // Published entry of vlens-widget (bundled by scripts/build.mjs into dist/).
 // Importing it does nothing but define functions: no window/document access,
-// so server-side rendering can import it. The wasm is inlined (base64) and
-// instantiated synchronously on the first mountVlens() call.
+// so server-side rendering can import it. The wasm is inlined (deflated, base64) and
+// inflated and instantiated synchronously on the first mountVlens() call.
 import { initSync, mountVlens as mountVlensWasm } from '../pkg/vlens_widget.js';
-import wasmBase64 from 'vlens:wasm';
+import inflate from 'tiny-inflate';
+import wasmDeflated, { size as wasmSize } from 'vlens:wasm';
 
 import { VlensError } from './error.js';
 
@@ -22,7 +23,7 @@ function decodeBase64(b64) {
 function ensureInit() {
   if (initialised) return;
   try {
-    initSync({ module: decodeBase64(wasmBase64) });
+    initSync({ module: inflate(decodeBase64(wasmDeflated), new Uint8Array(wasmSize)) });
   } catch (cause) {
     // Almost always a Content-Security-Policy without 'wasm-unsafe-eval': say so.
     const err = new VlensError(

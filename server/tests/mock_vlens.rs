@@ -324,8 +324,10 @@ async fn an_expired_session_flood_does_not_lock_the_mock() {
     }
     assert_eq!(refused, 0, "{refused} of {flood} sessions refused");
     assert!(state.stored_sessions() <= 500, "expired sessions are purged: {}", state.stored_sessions());
-    // And a live session still works afterwards.
+    // And sessions are still created afterwards; this one lives 1 ms, so once that has
+    // surely passed its page answers 410 (a fast request could otherwise beat the TTL).
     let token = new_token(&mock, AUTH_BODY).await;
+    tokio::time::sleep(Duration::from_millis(20)).await;
     assert_eq!(http().get(format!("{mock}/session?token={token}")).send().await.unwrap().status(), 410);
 
     // Live sessions still count: past the cap, 503.
