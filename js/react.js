@@ -2,7 +2,7 @@
 // vlens-widget/react: <VlensVerification> and useVlens(). See types/react.d.ts.
 import { createElement, forwardRef, useEffect, useImperativeHandle, useRef, useState } from 'react';
 import { mountVlens } from './entry.js';
-import { mountArgs, mountKey, stateAfter } from './state.js';
+import { mountArgs, mountKey, stateFrom } from './state.js';
 
 const INITIAL = { session: null, state: 'idle', step: null, error: null, result: null };
 
@@ -21,10 +21,12 @@ export function useVlens(tokenProvider, options) {
     const update = (patch) => { if (live) setView((v) => ({ ...v, ...patch })); };
     const [provider, opts] = mountArgs(() => latest.current, (type, detail) => {
       if (!session) return;
-      const patch = { state: stateAfter(session, type, detail) };
+      const patch = {};
+      const next = stateFrom(type, detail);
+      if (next) patch.state = next;
       if (type === 'vlens:step') patch.step = detail.step;
       if (type === 'vlens:error') patch.error = detail;
-      update(patch);
+      if (Object.keys(patch).length) update(patch);
     });
     session = mountVlens(el, provider, opts);
     setView({ ...INITIAL, session, state: session.state });

@@ -1,20 +1,16 @@
-// The one place that turns a session's events into the wrappers' `state`.
-// Until the core dispatches `vlens:state` ({ state }) this reads `session.state`
-// after each event (the core sets it before dispatching); when `vlens:state` lands,
-// `detail.state` is used and the fallback can go.
+// The one place that turns a session's events into the wrappers' `state`: the core's
+// `vlens:state` ({ state }) carries every change; other events leave it as it is.
 /**
- * @param {{ state: string }} session
  * @param {string} type
  * @param {any} detail
- * @returns {string}
+ * @returns {string | undefined} the new state, or undefined when `type` changes none
  */
-export function stateAfter(session, type, detail) {
-  if (type === 'vlens:state' && detail && typeof detail.state === 'string') return detail.state;
-  return session.state;
+export function stateFrom(type, detail) {
+  return type === 'vlens:state' && detail && typeof detail.state === 'string' ? detail.state : undefined;
 }
 
 /** Option names that are callbacks (the wrappers always pass their own, calling the latest). */
-export const CALLBACKS = ['onReady', 'onStep', 'onResize', 'onComplete', 'onCancel', 'onError'];
+export const CALLBACKS = ['onReady', 'onStep', 'onResize', 'onComplete', 'onCancel', 'onError', 'onStateChange'];
 
 /**
  * What, besides the container, makes a wrapper destroy and mount anew: the `baseUrl`,

@@ -1,7 +1,7 @@
 // vlens-widget/vue: <VlensVerification> and useVlens(). See types/vue.d.ts.
 import { defineComponent, h, onBeforeUnmount, onMounted, shallowRef, toRef, toValue, unref, watch } from 'vue';
 import { mountVlens } from './entry.js';
-import { mountArgs, mountKey, stateAfter } from './state.js';
+import { mountArgs, mountKey, stateFrom } from './state.js';
 
 export function useVlens(elRef, tokenProvider, options) {
   const session = shallowRef(null);
@@ -18,7 +18,8 @@ export function useVlens(elRef, tokenProvider, options) {
     let s = null;
     const [provider, opts] = mountArgs(latest, (type, detail) => {
       if (!live || !s) return;
-      state.value = stateAfter(s, type, detail);
+      const next = stateFrom(type, detail);
+      if (next) state.value = next;
       if (type === 'vlens:step') step.value = detail.step;
       if (type === 'vlens:error') error.value = detail;
     });
@@ -87,7 +88,6 @@ export const VlensVerification = defineComponent({
       return o;
     };
     const v = useVlens(el, toRef(props, 'tokenProvider'), options);
-    watch(v.state, (state) => emit('state', { state }), { flush: 'sync' });
     expose({
       get session() { return v.session.value; },
       refresh: () => v.session.value && v.session.value.refresh(),

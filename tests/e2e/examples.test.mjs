@@ -137,12 +137,14 @@ test("bundlers: import 'vlens-widget/script' and 'vlens-widget/element' survive 
     const assets = path.join(dir, 'dist', 'assets');
     out[name] = fs.readdirSync(assets).filter((f) => f.endsWith('.js')).map((f) => fs.readFileSync(path.join(assets, f), 'utf8'));
   }
+  // The inlined core is most of dist/index.js; the bundles are measured against it.
+  const core = fs.statSync(path.join(distDir, 'index.js')).size * 0.9;
   const [bundle] = out['side-effects'];
   assert.equal(out['side-effects'].length, 1);
   assert.ok(bundle.includes('vlens-verification'), 'the element definition is kept');
   assert.ok(bundle.includes('globalThis.Vlens='), 'the script (global Vlens) is kept');
-  assert.ok(bundle.length > 100_000, `the inlined core is kept (${bundle.length} bytes)`);
+  assert.ok(bundle.length > core, `the inlined core is kept (${bundle.length} bytes)`);
   assert.equal(out.lazy.length, 2, 'the entry and one lazy chunk');
   const [small, big] = out.lazy.sort((a, b) => a.length - b.length);
-  assert.ok(small.length < 5_000 && big.length > 100_000, `the core is in the lazy chunk (entry ${small.length} bytes, chunk ${big.length})`);
+  assert.ok(small.length < 5_000 && big.length > core, `the core is in the lazy chunk (entry ${small.length} bytes, chunk ${big.length})`);
 });
