@@ -135,8 +135,7 @@ fn dispatcher() -> Function {
     let mut slot = DISPATCHER.0.borrow_mut();
     let closure = slot.get_or_insert_with(|| {
         Closure::new(|session: u32, kind: u32, arg: u32, value: JsValue| {
-            let exec = SESSIONS.0.borrow().iter().find(|s| s.id == session).cloned();
-            if let (Some(exec), Some(&kind)) = (exec, KINDS.get(kind as usize)) {
+            if let (Some(exec), Some(&kind)) = (Exec::find(session), KINDS.get(kind as usize)) {
                 exec.on(kind, arg, value);
             }
         })
@@ -245,6 +244,16 @@ impl Exec {
     /// `session.result`.
     pub(crate) fn result(&self) -> Promise {
         self.result.clone()
+    }
+
+    /// The session's number, by which its handle finds it while it lives.
+    pub(crate) fn id(&self) -> u32 {
+        self.id
+    }
+
+    /// The live session numbered `id`; `None` once it is destroyed and forgotten.
+    pub(crate) fn find(id: u32) -> Option<Rc<Exec>> {
+        SESSIONS.0.borrow().iter().find(|s| s.id == id).cloned()
     }
 
     fn on(self: &Rc<Self>, kind: Kind, arg: u32, value: JsValue) {
@@ -419,7 +428,8 @@ impl Exec {
         }
     }
 
-    /// The session is over: its listeners go and the page forgets it.
+    /// The session is over: its listeners go and the page forgets it, so its memory is
+    /// freed as soon as the effects running now are done (the JS handle keeps only a number).
     fn release(self: &Rc<Self>) {
         drop(self.listeners.take());
         SESSIONS.0.borrow_mut().retain(|s| !Rc::ptr_eq(s, self));

@@ -30,7 +30,6 @@ mod fuzz;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod session_tests;
 
-use alloc::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 /// The shipped build has no std: no formatting machinery, and a panic is a trap.
@@ -59,15 +58,17 @@ extern "C" {
 #[wasm_bindgen(js_name = mountVlens)]
 pub fn mount_vlens(element: JsValue, token_provider: JsValue, options: JsValue) -> Result<VlensSession, JsValue> {
     match executor::mount(&element, &token_provider, &options) {
-        Ok(inner) => Ok(VlensSession { inner }),
+        Ok(exec) => Ok(VlensSession { id: exec.id(), result: exec.result() }),
         Err(e) => Err(VlensErrorJs::new(e.code.as_str(), &e.message).into()),
     }
 }
 
-/// The handle `mountVlens` returns.
+/// The handle `mountVlens` returns. It holds only the session's number and its `result`:
+/// a destroyed session's memory is freed at once, not when the page drops the handle.
 #[wasm_bindgen]
 pub struct VlensSession {
-    inner: Rc<executor::Exec>,
+    id: u32,
+    result: js_sys::Promise,
 }
 
 #[wasm_bindgen]
@@ -75,28 +76,32 @@ impl VlensSession {
     /// `'token' | 'loading' | 'ready' | 'completed' | 'cancelled' | 'error' | 'destroyed'`.
     #[wasm_bindgen(getter)]
     pub fn state(&self) -> JsValue {
-        self.inner.state().as_str().into()
+        executor::Exec::find(self.id).map_or(session::State::Destroyed, |e| e.state()).as_str().into()
     }
 
     /// The iframe, or `null` before the first token and after `destroy()`.
     #[wasm_bindgen(getter)]
     pub fn iframe(&self) -> JsValue {
-        self.inner.iframe().map_or(JsValue::NULL, JsValue::from)
+        executor::Exec::find(self.id).and_then(|e| e.iframe()).map_or(JsValue::NULL, JsValue::from)
     }
 
     /// Resolves once the session ends; never rejects.
     #[wasm_bindgen(getter)]
     pub fn result(&self) -> js_sys::Promise {
-        self.inner.result()
+        self.result.clone()
     }
 
     /// Gets a new token (reason `'refresh'`) and shows the app with it in a new iframe.
     pub fn refresh(&self) {
-        self.inner.input(session::Input::Refresh);
+        if let Some(exec) = executor::Exec::find(self.id) {
+            exec.input(session::Input::Refresh);
+        }
     }
 
     /// Removes the iframe, every listener and timer, and aborts a pending token request.
     pub fn destroy(&self) {
-        self.inner.input(session::Input::Destroy);
+        if let Some(exec) = executor::Exec::find(self.id) {
+            exec.input(session::Input::Destroy);
+        }
     }
 }

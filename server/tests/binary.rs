@@ -2,7 +2,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -48,24 +48,7 @@ async fn start(name: &str, env: &[(&str, &str)]) -> Server {
     }
     let mut child = cmd.spawn().unwrap();
     let stdout = child.stdout.take().unwrap();
-    let lines = tokio::time::timeout(
-        Duration::from_secs(20),
-        tokio::task::spawn_blocking(move || {
-            let mut lines = Vec::new();
-            for line in BufReader::new(stdout).lines() {
-                let line = line.unwrap();
-                let last = line.starts_with("vlens-server: demo at ");
-                lines.push(line);
-                if last {
-                    break;
-                }
-            }
-            lines
-        }),
-    )
-    .await
-    .expect("the server printed its URL in time")
-    .unwrap();
+    let lines = banner(stdout).await;
     Server { child, lines }
 }
 

@@ -223,3 +223,26 @@ pub async fn post_json(url: &str, body: &str) -> (u16, String) {
     let status = res.status().as_u16();
     (status, res.text().await.unwrap())
 }
+
+/// The lines a spawned server binary prints up to and including its `demo at` banner.
+pub async fn banner(stdout: std::process::ChildStdout) -> Vec<String> {
+    use std::io::{BufRead, BufReader};
+    tokio::time::timeout(
+        Duration::from_secs(20),
+        tokio::task::spawn_blocking(move || {
+            let mut lines = Vec::new();
+            for line in BufReader::new(stdout).lines() {
+                let line = line.unwrap();
+                let last = line.starts_with("vlens-server: demo at ");
+                lines.push(line);
+                if last {
+                    break;
+                }
+            }
+            lines
+        }),
+    )
+    .await
+    .expect("the server printed its URL in time")
+    .unwrap()
+}
