@@ -383,7 +383,8 @@ fn percent_decode(s: &str) -> String {
             }
         }
     }
-    String::from_utf8_lossy(&out).into_owned()
+    // Not UTF-8 after decoding: not a name anyone spells `ApiKey` with.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// The iframe `src` for a token: `base + '/session?token=' + encodeURIComponent(token)`.
