@@ -1,8 +1,8 @@
-// The browser calls the wasm executor makes through JavaScript, because a closure
-// per call would outlive its session: `bind` turns the page's one dispatcher into a
-// listener/timer/promise callback tagged with its session; `settle` hands a provider's
-// value or promise to two such callbacks; `fetchAnswer` reads a token endpoint's whole
-// answer in one promise.
+// What the wasm executor does through JavaScript: one small function per job instead of a
+// wasm-bindgen import per DOM call, which keeps the shipped module smaller.
+// `bind` tags the page's one dispatcher with a session (a closure per callback would
+// outlive its session); `settle` hands a provider's value or promise to two such callbacks;
+// `fetchAnswer` reads a token endpoint's whole answer in one promise.
 export const bind = (dispatch, session, kind, arg) => (value) => dispatch(session, kind, arg, value);
 
 export const settle = (value, ok, err) => {
@@ -11,3 +11,45 @@ export const settle = (value, ok, err) => {
 
 export const fetchAnswer = (url, init) =>
   fetch(url, init).then((r) => r.text().then((text) => [r.status, r.headers.get('content-type') || '', text]));
+
+// Parsed with the browser's URL parser: [href, protocol, hostname, origin, pathname, search,
+// hash, hasCredentials], or null when `url` is not a URL.
+export const parseUrl = (url, base) => {
+  try {
+    const u = new URL(url, base);
+    return [u.href, u.protocol, u.hostname, u.origin, u.pathname, u.search, u.hash, !!(u.username || u.password)];
+  } catch {
+    return null;
+  }
+};
+
+// Callbacks first (a throwing one is reported, not fatal), then the DOM event.
+export const emit = (target, name, detail, own, any) => {
+  for (const [f, args] of [[own, [detail]], [any, [name, detail]]]) {
+    try {
+      if (f) f(...args);
+    } catch (e) {
+      console.error('vlens-widget: a callback threw', e);
+    }
+  }
+  target.dispatchEvent(new CustomEvent(name, { bubbles: true, composed: true, detail }));
+};
+
+const css = (v) => (typeof v === 'number' ? v + 'px' : v);
+
+// The iframe, sized through the CSSOM (never a style attribute, so a strict CSP needs no
+// 'unsafe-inline'); its load listener goes with the element when it is removed.
+export const frame = (container, allow, title, width, height, src, onload) => {
+  const f = container.ownerDocument.createElement('iframe');
+  f.setAttribute('allow', allow);
+  f.title = title;
+  Object.assign(f.style, { display: 'block', border: '0', width: css(width), height: css(height) });
+  f.addEventListener('load', onload);
+  f.src = src;
+  container.appendChild(f);
+  return f;
+};
+
+export const setHeight = (f, px) => {
+  f.style.height = css(px);
+};

@@ -58,4 +58,15 @@ wasm-pack --version
 step "npm ci"
 npm ci --no-audit --no-fund
 
+# wasm-pack builds its own wasm-bindgen CLI (matching Cargo.lock) through cargo the first
+# time it runs, which takes minutes: do it here, so `npm start`, `npm test` and
+# `npm run bench` start from a warm toolchain.
+step "wasm-bindgen CLI for wasm-pack (first build)"
+wb_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
+if ls -d "$HOME/.cache/.wasm-pack/wasm-bindgen-cargo-install-$wb_version" >/dev/null 2>&1; then
+  echo "wasm-bindgen $wb_version already installed"
+else
+  npm run build
+fi
+
 step "Set-up done"

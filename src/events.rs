@@ -7,7 +7,7 @@ use crate::session::Event;
 use alloc::vec::Vec;
 use js_sys::Function;
 use wasm_bindgen::JsValue;
-use web_sys::{CustomEvent, CustomEventInit, Element};
+use web_sys::Element;
 
 /// The DOM event type, the host callback that also receives it, and its `detail`.
 fn describe(event: Event<JsValue>) -> (&'static str, Option<Callback>, JsValue) {
@@ -56,31 +56,10 @@ fn error_detail(code: ErrorCode, message: &str, recoverable: bool, app_code: Opt
 /// Delivers an event: its callback, then `onEvent`, then a DOM event on `container`.
 pub(crate) fn deliver(container: &Element, callbacks: &[(Callback, Function)], event: Event<JsValue>) {
     let (name, own, detail) = describe(event);
-    let call = |which: Callback, args: &[&JsValue]| {
-        for (_, f) in callbacks.iter().filter(|(c, _)| *c == which) {
-            let result = match args {
-                [a] => f.call1(&JsValue::UNDEFINED, a),
-                [a, b, ..] => f.call2(&JsValue::UNDEFINED, a, b),
-                [] => f.call0(&JsValue::UNDEFINED),
-            };
-            // A host callback that throws must not break the widget: show it instead.
-            if let Err(e) = result {
-                js::error2("vlens-widget: a callback threw", &e);
-            }
-        }
+    let find = |which: Option<Callback>| {
+        callbacks.iter().find(|(c, _)| Some(*c) == which).map_or(JsValue::UNDEFINED, |(_, f)| f.into())
     };
-    if let Some(own) = own {
-        call(own, &[&detail]);
-    }
-    call(Callback::Any, &[&JsValue::from_str(name), &detail]);
-    let init = CustomEventInit::new();
-    init.set_bubbles(true);
-    init.set_composed(true);
-    init.set_detail(&detail);
-    if let Ok(event) = CustomEvent::new_with_event_init_dict(name, &init) {
-        // Listener exceptions are reported by the browser, not returned here.
-        let _ = container.dispatch_event(&event);
-    }
+    js::emit(container, name, &detail, &find(own), &find(Some(Callback::Any)));
 }
 
 /// The callbacks taken from the options at mount.

@@ -75,31 +75,26 @@ impl Drop for Listener {
     }
 }
 
-/// The iframe on show, with its `load` listener.
-struct Frame {
-    element: HtmlIFrameElement,
-    _load: Listener,
-}
-
 /// The browser side of [`Env`].
 pub(crate) struct Browser;
 
 impl Env for Browser {
     fn parse_url(&self, url: &str, base: Option<&str>) -> Option<UrlParts> {
-        let u = match base {
-            Some(b) => web_sys::Url::new_with_base(url, b),
-            None => web_sys::Url::new(url),
+        let parts = js::parse_url(url, base.map(String::from));
+        if !parts.is_object() {
+            return None;
         }
-        .ok()?;
+        let parts: &js_sys::Array = parts.unchecked_ref();
+        let at = |i| parts.get(i).as_string().unwrap_or_default();
         Some(UrlParts {
-            href: u.href(),
-            protocol: u.protocol(),
-            hostname: u.hostname(),
-            origin: u.origin(),
-            pathname: u.pathname(),
-            search: u.search(),
-            hash: u.hash(),
-            has_credentials: !u.username().is_empty() || !u.password().is_empty(),
+            href: at(0),
+            protocol: at(1),
+            hostname: at(2),
+            origin: at(3),
+            pathname: at(4),
+            search: at(5),
+            hash: at(6),
+            has_credentials: parts.get(7).is_truthy(),
         })
     }
 
@@ -123,7 +118,7 @@ pub(crate) struct Exec {
     provider: Provider,
     callbacks: Callbacks,
     signal: Option<web_sys::AbortSignal>,
-    frame: RefCell<Option<Frame>>,
+    frame: RefCell<Option<HtmlIFrameElement>>,
     listeners: RefCell<Vec<Listener>>,
     timers: RefCell<[Option<JsValue>; 3]>,
     attempt: RefCell<Option<(Attempt, AbortController)>>,
@@ -238,7 +233,7 @@ impl Exec {
 
     /// The iframe on show, if any.
     pub(crate) fn iframe(&self) -> Option<HtmlIFrameElement> {
-        self.frame.borrow().as_ref().map(|f| f.element.clone())
+        self.frame.borrow().clone()
     }
 
     /// `session.result`.
@@ -292,7 +287,7 @@ impl Exec {
 
     /// The checks every incoming message passes, in order: sender window, exact origin, shape.
     fn accept(&self, ev: &MessageEvent) -> Option<(protocol::AppMessage, JsValue)> {
-        let window = self.frame.borrow().as_ref()?.element.content_window()?;
+        let window = self.iframe()?.content_window()?;
         if JsValue::from(ev.source()?) != JsValue::from(window) || ev.origin() != self.origin {
             return None;
         }
@@ -312,6 +307,8 @@ impl Exec {
 
     /// Feeds the engine, then runs what it asks for with no borrow held, so callbacks into
     /// the host may re-enter (`destroy()`, `refresh()`): their effects queue behind ours.
+    /// Every `RefCell` here is taken from or written to in a statement of its own, never
+    /// borrowed across a call into JavaScript.
     pub(crate) fn input(self: &Rc<Self>, input: Input<JsValue>) {
         let effects = self.engine.borrow_mut().handle(input);
         self.queue.borrow_mut().extend(effects);
@@ -352,22 +349,24 @@ impl Exec {
             }
             Effect::StartTimer(timer, ms) => {
                 let handle = js::set_timeout(&self.callback(Kind::Timer, timer as u32), ms);
-                if let Some(old) = self.timers.borrow_mut()[timer as usize].replace(handle) {
+                let old = self.timers.borrow_mut()[timer as usize].replace(handle);
+                if let Some(old) = old {
                     js::clear_timeout(&old);
                 }
             }
             Effect::CancelTimer(timer) => {
-                if let Some(handle) = self.timers.borrow_mut()[timer as usize].take() {
+                let handle = self.timers.borrow_mut()[timer as usize].take();
+                if let Some(handle) = handle {
                     js::clear_timeout(&handle);
                 }
             }
             Effect::SetFrame(src) => {
                 self.remove_frame();
-                let Some(element) = iframe::create(&self.doc, &self.look) else { return };
-                let load = Listener::new(&element, "load", self.callback(Kind::Load, 0));
-                element.set_src(&src);
-                let _ = self.container.append_child(&element);
-                *self.frame.borrow_mut() = Some(Frame { element, _load: load });
+                let look = &self.look;
+                let onload = self.callback(Kind::Load, 0);
+                let (width, height) = (iframe::css(&look.width), iframe::css(&look.height));
+                let element = js::frame(&self.container, &look.allow, &look.title, &width, &height, &src, &onload);
+                *self.frame.borrow_mut() = Some(element);
             }
             Effect::CheckCamera => {
                 if let Some(frame) = self.iframe() {
@@ -391,7 +390,7 @@ impl Exec {
             }
             Effect::Resize(height) => {
                 if let Some(frame) = self.iframe() {
-                    iframe::set_height(&frame, height);
+                    js::set_height(&frame, height);
                 }
             }
             Effect::Emit(event) => {
@@ -406,7 +405,8 @@ impl Exec {
                     Outcome::Cancelled(d) => ("cancelled", Some(d)),
                     Outcome::Destroyed => ("destroyed", None),
                 };
-                if let Some(resolve) = self.resolve.borrow_mut().take() {
+                let resolve = self.resolve.borrow_mut().take();
+                if let Some(resolve) = resolve {
                     let mut pairs = vec![("status", JsValue::from_str(status))];
                     pairs.extend(data.map(|d| ("data", d)));
                     let _ = resolve.call1(&JsValue::UNDEFINED, &js::object(&pairs));
@@ -423,8 +423,9 @@ impl Exec {
     }
 
     fn remove_frame(&self) {
-        if let Some(frame) = self.frame.borrow_mut().take() {
-            frame.element.remove();
+        let frame = self.frame.borrow_mut().take();
+        if let Some(frame) = frame {
+            frame.remove();
         }
     }
 

@@ -1,7 +1,6 @@
-//! The iframe element: creation, sizing through the CSSOM, and its permissions.
+//! The iframe's look, and the permissions the page's policy leaves it. The element itself
+//! is made by `js/runtime.js` (`frame`), sized through the CSSOM.
 //!
-//! Styles go through `element.style`, never a `style` attribute, so a strict CSP needs no
-//! `'unsafe-inline'`.
 
 use crate::js;
 use crate::options::{Length, REQUIRED_FEATURES};
@@ -22,35 +21,12 @@ pub(crate) struct Look {
     pub title: String,
 }
 
-fn css(length: &Length) -> String {
+/// A length as JavaScript takes it: a number of pixels or a CSS string.
+pub(crate) fn css(length: &Length) -> JsValue {
     match length {
-        Length::Px(px) => {
-            String::from(js_sys::Number::from(*px).to_string_with_radix(10).unwrap_or_else(|_| "0".into())) + "px"
-        }
-        Length::Css(s) => s.clone(),
+        Length::Px(px) => JsValue::from_f64(*px),
+        Length::Css(s) => JsValue::from_str(s),
     }
-}
-
-/// A new iframe with its attributes and size, not yet in the page and without `src`.
-pub(crate) fn create(doc: &Document, look: &Look) -> Option<HtmlIFrameElement> {
-    let frame: HtmlIFrameElement = doc.create_element("iframe").ok()?.unchecked_into();
-    frame.set_attribute("allow", &look.allow).ok()?;
-    frame.set_title(&look.title);
-    let style = frame.style();
-    for (prop, value) in [
-        ("display", "block".into()),
-        ("border", "0".into()),
-        ("width", css(&look.width)),
-        ("height", css(&look.height)),
-    ] {
-        style.set_property(prop, &value).ok()?;
-    }
-    Some(frame)
-}
-
-/// Sets the iframe's height in CSS pixels.
-pub(crate) fn set_height(frame: &HtmlIFrameElement, px: f64) {
-    let _ = frame.style().set_property("height", &css(&Length::Px(px)));
 }
 
 /// The required features the page's permissions policy keeps from the iframe.

@@ -18,6 +18,24 @@ extern "C" {
     pub(crate) fn bind(dispatch: &Function, session: u32, kind: u32, arg: u32) -> Function;
     /// Calls `ok(v)` or `err(e)` once `value` (a promise or not) settles.
     pub(crate) fn settle(value: &JsValue, ok: &Function, err: &Function);
+    /// `[href, protocol, hostname, origin, pathname, search, hash, hasCredentials]` or `null`.
+    #[wasm_bindgen(js_name = parseUrl)]
+    pub(crate) fn parse_url(url: &str, base: Option<String>) -> JsValue;
+    /// Calls `own(detail)` and `any(name, detail)` if given, then dispatches the DOM event.
+    pub(crate) fn emit(target: &JsValue, name: &str, detail: &JsValue, own: &JsValue, any: &JsValue);
+    /// A new iframe in `container`, sized (a number is pixels), loading `src`.
+    pub(crate) fn frame(
+        container: &web_sys::Element,
+        allow: &str,
+        title: &str,
+        width: &JsValue,
+        height: &JsValue,
+        src: &str,
+        onload: &Function,
+    ) -> web_sys::HtmlIFrameElement;
+    /// Sets the iframe's height in CSS pixels.
+    #[wasm_bindgen(js_name = setHeight)]
+    pub(crate) fn set_height(frame: &web_sys::HtmlIFrameElement, px: f64);
     /// Resolves to `[status, contentType, text]`.
     #[wasm_bindgen(js_name = fetchAnswer)]
     pub(crate) fn fetch_answer(url: &str, init: &JsValue) -> Promise;
