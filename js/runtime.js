@@ -5,6 +5,12 @@
 // `fetchAnswer` reads a token endpoint's whole answer in one promise.
 export const bind = (dispatch, session, kind, arg) => (value) => dispatch(session, kind, arg, value);
 
+// Messages from any other origin are dropped here, before they cost a call into wasm, which
+// then checks sender window, exact origin and shape in full.
+export const fromOrigin = (origin, listener) => (ev) => {
+  if (ev.origin === origin) listener(ev);
+};
+
 export const settle = (value, ok, err) => {
   Promise.resolve(value).then(ok, err);
 };

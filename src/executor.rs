@@ -212,7 +212,8 @@ pub(crate) fn mount(element: &JsValue, token_provider: &JsValue, options: &JsVal
     });
     SESSIONS.0.borrow_mut().push(exec.clone());
     let global: EventTarget = js_sys::global().unchecked_into();
-    let mut listeners = vec![Listener::new(&global, "message", exec.callback(Kind::Message, 0))];
+    let mut listeners =
+        vec![Listener::new(&global, "message", js::from_origin(&exec.origin, &exec.callback(Kind::Message, 0)))];
     if let Some(signal) = &exec.signal {
         listeners.push(Listener::new(signal, "abort", exec.callback(Kind::Abort, 0)));
     }

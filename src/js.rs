@@ -16,6 +16,9 @@ use wasm_bindgen::JsCast;
 extern "C" {
     /// `(value) => dispatch(session, kind, arg, value)`.
     pub(crate) fn bind(dispatch: &Function, session: u32, kind: u32, arg: u32) -> Function;
+    /// `listener`, called only for message events from `origin`.
+    #[wasm_bindgen(js_name = fromOrigin)]
+    pub(crate) fn from_origin(origin: &str, listener: &Function) -> Function;
     /// Calls `ok(v)` or `err(e)` once `value` (a promise or not) settles.
     pub(crate) fn settle(value: &JsValue, ok: &Function, err: &Function);
     /// `[href, protocol, hostname, origin, pathname, search, hash, hasCredentials]` or `null`.
