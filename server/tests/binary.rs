@@ -3,7 +3,7 @@
 mod common;
 
 use std::io::Read;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::Duration;
 
 use serde_json::{json, Value};
@@ -36,17 +36,7 @@ impl Server {
 
 /// Starts the binary and reads stdout up to the `demo at` line.
 async fn start(name: &str, env: &[(&str, &str)]) -> Server {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_vlens-server"));
-    cmd.env_clear()
-        .env("PORT", "0")
-        .env("MOCK_PORT", "0")
-        .env("VLENS_ROOT", temp_root(name))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let mut child = cmd.spawn().unwrap();
+    let mut child = spawn_binary(name, env);
     let stdout = child.stdout.take().unwrap();
     let lines = banner(stdout).await;
     Server { child, lines }

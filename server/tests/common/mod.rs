@@ -246,3 +246,19 @@ pub async fn banner(stdout: std::process::ChildStdout) -> Vec<String> {
     .expect("the server printed its URL in time")
     .unwrap()
 }
+
+/// Spawns the server binary with piped output, free ports, its own root `name`, and `env`.
+pub fn spawn_binary(name: &str, env: &[(&str, &str)]) -> std::process::Child {
+    use std::process::{Command, Stdio};
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_vlens-server"));
+    cmd.env_clear()
+        .env("PORT", "0")
+        .env("MOCK_PORT", "0")
+        .env("VLENS_ROOT", temp_root(name))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.spawn().unwrap()
+}
