@@ -53,7 +53,8 @@ export declare class VlensError extends Error {
  *   string, over 4096 characters, control characters, unexpected response body). Not recoverable.
  * - `TOKEN_TIMEOUT`: the last attempt exceeded `tokenTimeoutMs`.
  * - `TOKEN_REFRESH_FAILED`: the provider failed when the app reported `token-expired`.
- * - `LOAD_TIMEOUT`: the iframe's `load` event did not arrive within `loadTimeoutMs`.
+ * - `LOAD_TIMEOUT`: the app did not report `ready` within `loadTimeoutMs` after the iframe got its `src`
+ *   (the message says whether the iframe loaded at all: an error page or a refused frame still loads).
  * - `APP_ERROR`: the Vlens app reported an error (`source: 'app'`, see `appCode`).
  * - `CAMERA_BLOCKED`: the host page's own permissions policy forbids camera or microphone,
  *   so the iframe cannot get them and liveness cannot work. Not recoverable; the iframe stays.
@@ -305,7 +306,7 @@ export interface VlensOptions {
    * rejected function provider), with exponential backoff and jitter. Default `2`.
    */
   retries?: number;
-  /** Time allowed for the iframe's `load` event after its `src` is set, in ms. Default `30000`. */
+  /** Time allowed for the app to report `ready` after the iframe gets its `src`, in ms. Default `30000`. */
   loadTimeoutMs?: number;
   /** Aborting this signal destroys the session (like {@link VlensSession.destroy}). */
   signal?: AbortSignal;
