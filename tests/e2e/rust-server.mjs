@@ -18,7 +18,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const repo = path.resolve(here, '..', '..');
 export const BINARY = path.join(repo, 'target', 'debug', 'vlens-server');
 export const RESULTS_DIR = path.join(repo, 'test-results');
-const WAIT_MS = Number(process.env.VLENS_E2E_WAIT_MS || 5000);
+// Waits poll, so a generous ceiling costs nothing when things work: these flows go through
+// the real server, the mock and the browser's camera on a 2-core machine.
+const WAIT_MS = Number(process.env.VLENS_E2E_WAIT_MS || 15000);
 
 const live = new Set(); // children not yet known to have exited
 process.on('exit', () => {
@@ -328,6 +330,8 @@ export class Demo {
     return frame.evaluate(() => ({
       screen: document.querySelector('[data-testid="screen"]')?.dataset.screen ?? null,
       step: document.querySelector('[data-testid="step"]')?.dataset.step ?? null,
+      // What the app says when a step failed, so a failure names its cause.
+      banner: document.querySelector('[data-testid="banner"]')?.textContent ?? null,
     }));
   }
 
