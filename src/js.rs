@@ -54,8 +54,6 @@ extern "C" {
     pub(crate) fn queue_microtask(f: &Function);
     #[wasm_bindgen(js_namespace = console, js_name = warn)]
     pub(crate) fn warn(message: &str);
-    #[wasm_bindgen(js_namespace = console, js_name = error)]
-    pub(crate) fn error2(message: &str, cause: &JsValue);
     #[wasm_bindgen(js_namespace = CSS, js_name = supports, catch)]
     pub(crate) fn css_supports(prop: &str, value: &str) -> Result<bool, JsValue>;
 }
