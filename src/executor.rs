@@ -10,11 +10,12 @@ use crate::error::WidgetError;
 use crate::events::{self, Callbacks};
 use crate::iframe::{self, Look};
 use crate::js;
-use crate::options::{self, Env, UrlParts};
+use crate::options::{self, Env, Mode, UrlParts};
 use crate::protocol;
 use crate::provider::Provider;
 use crate::session::{Attempt, Effect, Event, Input, Outcome, Session, State, Timer};
 use crate::token::Failure;
+use crate::ui::{Screen, Text, Texts};
 use alloc::collections::VecDeque;
 use alloc::rc::Rc;
 use alloc::string::String;
@@ -36,10 +37,21 @@ enum Kind {
     Message = 4,
     Load = 5,
     Abort = 6,
+    Retry = 7,
+    Close = 8,
 }
 
-const KINDS: [Kind; 7] =
-    [Kind::Start, Kind::Timer, Kind::Answer, Kind::Rejected, Kind::Message, Kind::Load, Kind::Abort];
+const KINDS: [Kind; 9] = [
+    Kind::Start,
+    Kind::Timer,
+    Kind::Answer,
+    Kind::Rejected,
+    Kind::Message,
+    Kind::Load,
+    Kind::Abort,
+    Kind::Retry,
+    Kind::Close,
+];
 
 /// Page-wide state of a single-threaded wasm instance.
 struct Global<T>(T);
@@ -103,6 +115,10 @@ impl Env for Browser {
         // invalid value is then simply ignored by the style declaration.
         js::css_supports(prop, value).unwrap_or(true)
     }
+
+    fn page_lang(&self) -> String {
+        document().and_then(|d| d.document_element()).and_then(|e| e.get_attribute("lang")).unwrap_or_default()
+    }
 }
 
 /// One mounted session: the engine and the DOM handles its effects act on.
@@ -115,10 +131,14 @@ pub(crate) struct Exec {
     running: Cell<bool>,
     origin: String,
     look: Look,
+    texts: Texts,
+    mode: Mode,
     provider: Provider,
     callbacks: Callbacks,
     signal: Option<web_sys::AbortSignal>,
     frame: RefCell<Option<HtmlIFrameElement>>,
+    /// Where the iframe goes: our box (see `js/ui.js`), else the container itself.
+    boxed: RefCell<Option<(Element, Function)>>,
     listeners: RefCell<Vec<Listener>>,
     timers: RefCell<[Option<JsValue>; 3]>,
     attempt: RefCell<Option<(Attempt, AbortController)>>,
@@ -168,12 +188,16 @@ pub(crate) fn mount(element: &JsValue, token_provider: &JsValue, options: &JsVal
     let doc = document().ok_or_else(|| {
         WidgetError::invalid("mountVlens needs a browser document: call it in the browser, e.g. from useEffect or onMounted, not during server-side rendering")
     })?;
-    let container = container(&doc, element)?;
     if !options.is_undefined() && !options.is_null() && (!options.is_object() || js_sys::Array::is_array(options)) {
         return Err(WidgetError::invalid("options must be an object, such as { height: 700, onComplete }"));
     }
     let entries = js::own_entries(options).into_iter().map(|(k, v)| (k, js::value(v))).collect();
     let cfg = options::read(entries, &Browser)?;
+    // A modal needs no element: its events then go to the page's body.
+    let container = match (cfg.rules.mode, doc.body()) {
+        (Mode::Modal, Some(body)) if element.is_undefined() || element.is_null() => body.into(),
+        _ => container(&doc, element)?,
+    };
     for name in &cfg.unknown {
         js::warn(&["vlens-widget: unknown option '", name, "' is ignored; check its spelling"].concat());
     }
@@ -200,10 +224,13 @@ pub(crate) fn mount(element: &JsValue, token_provider: &JsValue, options: &JsVal
         running: Cell::new(false),
         origin: cfg.rules.origin,
         look: Look { height: cfg.height, width: cfg.width, allow: cfg.allow, title: cfg.title },
+        texts: cfg.texts,
+        mode: cfg.rules.mode,
         provider,
         callbacks: cfg.callbacks.into_iter().map(|(c, f)| (c, f.unchecked_into())).collect(),
         signal: cfg.signal.map(JsCast::unchecked_into),
         frame: RefCell::new(None),
+        boxed: RefCell::new(None),
         listeners: RefCell::new(Vec::new()),
         timers: RefCell::new([None, None, None]),
         attempt: RefCell::new(None),
@@ -282,6 +309,8 @@ impl Exec {
             },
             Kind::Load => Input::FrameLoaded,
             Kind::Abort => Input::Destroy,
+            Kind::Retry => Input::Refresh,
+            Kind::Close => Input::Close(js::object(&[("reason", "closed".into())])),
         };
         self.input(input);
     }
@@ -365,9 +394,47 @@ impl Exec {
                 self.remove_frame();
                 let look = &self.look;
                 let onload = self.callback(Kind::Load, 0);
-                let (width, height) = (iframe::css(&look.width), iframe::css(&look.height));
-                let element = js::frame(&self.container, &look.allow, &look.title, &width, &height, &src, &onload);
+                let full = JsValue::from_str("100%");
+                let (width, height) = match (self.mode, self.place()) {
+                    (Mode::Modal, _) => (full.clone(), full),
+                    (Mode::Inline, Some(_)) => (full, iframe::css(&look.height)),
+                    (Mode::Inline, None) => (iframe::css(&look.width), iframe::css(&look.height)),
+                };
+                let parent = self.place().unwrap_or_else(|| self.container.clone());
+                let element = js::frame(&parent, &look.allow, &look.title, &width, &height, &src, &onload);
                 *self.frame.borrow_mut() = Some(element);
+            }
+            Effect::Open => {
+                let t = &self.texts;
+                let (lang, dir) = (t.locale.tag(), t.locale.dir());
+                let modal = self.mode == Mode::Modal;
+                let (label, close) = (t.get(Text::DialogLabel), t.get(Text::Close));
+                let width = iframe::css(&self.look.width);
+                let on_close = self.callback(Kind::Close, 0);
+                let parts = js::open(&self.container, modal, lang, dir, &width, label, close, &on_close);
+                if let (Ok(place), Ok(take_down)) = (parts.get(0).dyn_into(), parts.get(1).dyn_into()) {
+                    *self.boxed.borrow_mut() = Some((place, take_down));
+                }
+            }
+            Effect::Show(screen) => {
+                if let Some(place) = self.place() {
+                    let (n, text, retry) = match screen {
+                        Screen::Loading => (0, Text::Loading, false),
+                        Screen::Error { text, retry } => (1, text, retry),
+                        Screen::App => (2, Text::Loading, false),
+                    };
+                    let retry = if retry { self.texts.get(Text::Retry) } else { "" };
+                    let min_height =
+                        if self.mode == Mode::Modal { JsValue::from_str("") } else { iframe::css(&self.look.height) };
+                    let on_retry = self.callback(Kind::Retry, 0);
+                    js::show(&place, n, self.texts.get(text), retry, &on_retry, &min_height);
+                }
+            }
+            Effect::Close => {
+                let taken = self.boxed.borrow_mut().take();
+                if let Some((_, take_down)) = taken {
+                    let _ = take_down.call0(&JsValue::UNDEFINED);
+                }
             }
             Effect::CheckCamera => {
                 if let Some(frame) = self.iframe() {
@@ -421,6 +488,11 @@ impl Exec {
     fn fail_now(self: &Rc<Self>, attempt: Attempt, failure: Failure) {
         self.attempt.borrow_mut().take();
         self.input(Input::TokenErr(attempt, failure));
+    }
+
+    /// Our box for the iframe, if the session has one.
+    fn place(&self) -> Option<Element> {
+        self.boxed.borrow().as_ref().map(|(place, _)| place.clone())
     }
 
     fn remove_frame(&self) {

@@ -44,6 +44,31 @@ extern "C" {
     pub(crate) fn fetch_answer(url: &str, init: &JsValue) -> Promise;
 }
 
+#[wasm_bindgen(module = "/js/ui.js")]
+extern "C" {
+    /// Puts up the box the iframe goes in (inline, or in a modal dialog): `[box, takeDown]`.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn open(
+        container: &web_sys::Element,
+        modal: bool,
+        lang: &str,
+        dir: &str,
+        width: &JsValue,
+        label: &str,
+        close_label: &str,
+        on_close: &Function,
+    ) -> Array;
+    /// Shows screen 0 (loading), 1 (error; "Try again" when `retry` is not empty) or 2 (the app).
+    pub(crate) fn show(
+        container: &web_sys::Element,
+        screen: u32,
+        text: &str,
+        retry: &str,
+        on_retry: &Function,
+        min_height: &JsValue,
+    );
+}
+
 #[wasm_bindgen]
 extern "C" {
     #[wasm_bindgen(js_name = setTimeout)]
@@ -113,6 +138,8 @@ pub(crate) fn value(v: JsValue) -> Value<JsValue> {
         items.map_or(Value::Other, Value::Strings)
     } else if v.has_type::<web_sys::AbortSignal>() {
         Value::Signal(v)
+    } else if v.is_object() {
+        Value::Entries(own_entries(&v).into_iter().map(|(k, v)| (k, v.as_string())).collect())
     } else {
         Value::Other
     }

@@ -24,6 +24,7 @@ mod options;
 mod protocol;
 mod provider;
 mod session;
+mod ui;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod fuzz;

@@ -5,6 +5,7 @@
 //! must judge (URL parsing, CSS lengths) comes through [`Env`].
 
 use crate::error::WidgetError;
+use crate::ui::{Locale, Text, Texts};
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
@@ -36,6 +37,8 @@ pub(crate) enum Value<J> {
     Function(J),
     /// An `AbortSignal`.
     Signal(J),
+    /// Any other object: its own entries, with the values that are strings.
+    Entries(Vec<(String, Option<String>)>),
     /// Anything else.
     Other,
 }
@@ -75,11 +78,15 @@ enum Opt {
     Retries,
     LoadTimeoutMs,
     Signal,
+    Locale,
+    Messages,
+    Ui,
+    Mode,
     On(Callback),
 }
 
 /// Every option, by name: the one place option names live.
-const OPTIONS: [(&str, Opt); 20] = [
+const OPTIONS: [(&str, Opt); 24] = [
     ("baseUrl", Opt::BaseUrl),
     ("height", Opt::Height),
     ("width", Opt::Width),
@@ -92,6 +99,10 @@ const OPTIONS: [(&str, Opt); 20] = [
     ("retries", Opt::Retries),
     ("loadTimeoutMs", Opt::LoadTimeoutMs),
     ("signal", Opt::Signal),
+    ("locale", Opt::Locale),
+    ("messages", Opt::Messages),
+    ("ui", Opt::Ui),
+    ("mode", Opt::Mode),
     ("onReady", Opt::On(Callback::Ready)),
     ("onStep", Opt::On(Callback::Step)),
     ("onResize", Opt::On(Callback::Resize)),
@@ -138,6 +149,17 @@ pub(crate) trait Env {
     fn parse_url(&self, url: &str, base: Option<&str>) -> Option<UrlParts>;
     /// Whether `value` is valid for the CSS property `prop` (`CSS.supports`).
     fn css_supports(&self, prop: &str, value: &str) -> bool;
+    /// The page's language (`<html lang>`), empty when it has none.
+    fn page_lang(&self) -> String;
+}
+
+/// Where the flow is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// In the host's element.
+    Inline,
+    /// In a dialog over the page; the session ends when it closes.
+    Modal,
 }
 
 /// The rules of a session that the engine applies.
@@ -159,6 +181,10 @@ pub(crate) struct Rules {
     pub min_height: Option<f64>,
     /// Upper bound for auto-resize.
     pub max_height: Option<f64>,
+    /// Whether the built-in loading and error screens are drawn (`ui`).
+    pub ui: bool,
+    /// Inline or modal.
+    pub mode: Mode,
 }
 
 /// Everything read from `options`.
@@ -173,6 +199,8 @@ pub(crate) struct Config<J> {
     pub allow: String,
     /// The iframe's `title`.
     pub title: String,
+    /// The texts of the built-in screens.
+    pub texts: Texts,
     /// Aborting it destroys the session.
     pub signal: Option<J>,
     /// The host's callbacks.
@@ -198,16 +226,20 @@ pub(crate) fn read<J>(entries: Vec<(String, Value<J>)>, env: &impl Env) -> Resul
             auto_resize: true,
             min_height: None,
             max_height: None,
+            ui: true,
+            mode: Mode::Inline,
         },
         height: Length::Px(700.0),
         width: Length::Css("100%".into()),
         allow: String::new(),
         title: DEFAULT_TITLE.into(),
+        texts: Texts::new(Locale::of_page(&env.page_lang())),
         signal: None,
         callbacks: Vec::new(),
         unknown: Vec::new(),
     };
     let mut extras: Vec<String> = Vec::new();
+    let mut messages = Vec::new();
     for (key, value) in entries {
         if is_secret_name(&key) {
             return Err(secret_error(&key));
@@ -249,6 +281,21 @@ pub(crate) fn read<J>(entries: Vec<(String, Value<J>)>, env: &impl Env) -> Resul
             (Opt::Signal, _) => {
                 return Err(invalid(&["signal must be an AbortSignal, e.g. from new AbortController().signal"]))
             }
+            (Opt::Locale, Value::Str(tag)) if Locale::from_tag(&tag).is_some() => {
+                cfg.texts.locale = Locale::from_tag(&tag).unwrap_or(Locale::En)
+            }
+            (Opt::Locale, _) => return Err(invalid(&[
+                "locale must be 'en' or 'ar' (Arabic, right to left); leave it out to follow the page's <html lang>",
+            ])),
+            (Opt::Messages, Value::Entries(list)) => messages = list,
+            (Opt::Messages, _) => {
+                return Err(invalid(&["messages must be an object of texts, such as { retry: 'Retry' }"]));
+            }
+            (Opt::Ui, Value::Bool(b)) => cfg.rules.ui = b,
+            (Opt::Ui, _) => return Err(invalid(&["ui must be true or false"])),
+            (Opt::Mode, Value::Str(m)) if m == "inline" => cfg.rules.mode = Mode::Inline,
+            (Opt::Mode, Value::Str(m)) if m == "modal" => cfg.rules.mode = Mode::Modal,
+            (Opt::Mode, _) => return Err(invalid(&["mode must be 'inline' or 'modal'"])),
             (Opt::On(cb), Value::Function(f)) => cfg.callbacks.push((cb, f)),
             (Opt::On(_), _) => return Err(invalid(&[name, " must be a function"])),
         }
@@ -256,6 +303,19 @@ pub(crate) fn read<J>(entries: Vec<(String, Value<J>)>, env: &impl Env) -> Resul
     if let (Some(lo), Some(hi)) = (cfg.rules.min_height, cfg.rules.max_height) {
         if lo > hi {
             return Err(invalid(&["minHeight must not be larger than maxHeight"]));
+        }
+    }
+    // After the loop, so `messages` wins whatever the order of `locale` and `messages`.
+    for (key, value) in messages {
+        match (Text::named(&key), value) {
+            (Some(text), Some(s)) => cfg.texts.set(text, s),
+            _ => {
+                return Err(invalid(&[
+                    "messages.",
+                    &key,
+                    ": messages takes texts (strings) for the keys listed in the README",
+                ]))
+            }
         }
     }
     cfg.allow = allow_attr(extras.iter().map(String::as_str))?;
@@ -463,6 +523,10 @@ pub(crate) mod tests {
         fn css_supports(&self, _prop: &str, value: &str) -> bool {
             value.ends_with("vh") || value.ends_with('%') || value.ends_with("px")
         }
+
+        fn page_lang(&self) -> String {
+            String::new()
+        }
     }
 
     fn entries(pairs: &[(&str, Value<u8>)]) -> Vec<(String, Value<u8>)> {
@@ -517,6 +581,10 @@ pub(crate) mod tests {
             ("onEvent", Value::Function(3)),
             ("onReady", Value::Absent),
             ("colour", s("red")),
+            ("messages", Value::Entries(vec![("retry".into(), Some("Again".into()))])),
+            ("locale", s("ar-EG")),
+            ("ui", Value::Bool(false)),
+            ("mode", s("modal")),
         ]);
         assert_eq!(c.rules.base, "http://localhost:9/vlens");
         assert_eq!(c.rules.origin, "http://localhost:9");
@@ -529,6 +597,30 @@ pub(crate) mod tests {
         assert_eq!(c.signal, Some(7));
         assert_eq!(c.callbacks, vec![(Callback::Complete, 1), (Callback::StateChange, 2), (Callback::Any, 3)]);
         assert_eq!(c.unknown, vec!["colour".to_string()]);
+        assert_eq!((c.texts.locale, c.texts.get(Text::Retry)), (Locale::Ar, "Again"));
+        assert_eq!(c.texts.get(Text::Close), "إغلاق");
+        assert_eq!((c.rules.ui, c.rules.mode), (false, Mode::Modal));
+    }
+
+    #[test]
+    fn the_locale_follows_the_page_unless_given() {
+        struct ArabicPage;
+        impl Env for ArabicPage {
+            fn parse_url(&self, url: &str, base: Option<&str>) -> Option<UrlParts> {
+                FakeEnv.parse_url(url, base)
+            }
+            fn css_supports(&self, prop: &str, value: &str) -> bool {
+                FakeEnv.css_supports(prop, value)
+            }
+            fn page_lang(&self) -> String {
+                "ar-EG".into()
+            }
+        }
+        let read_on = |pairs: &[(&str, Value<u8>)]| read(entries(pairs), &ArabicPage).unwrap().texts.locale;
+        assert_eq!(read_on(&[]), Locale::Ar);
+        assert_eq!(read_on(&[("locale", s("en"))]), Locale::En);
+        assert_eq!(read_ok(&[]).texts.locale, Locale::En);
+        assert_eq!((read_ok(&[]).rules.ui, read_ok(&[]).rules.mode), (true, Mode::Inline));
     }
 
     #[test]
@@ -557,6 +649,15 @@ pub(crate) mod tests {
             (vec![("retries", Value::Num(11.0))], "retries"),
             (vec![("signal", Value::Other)], "AbortSignal"),
             (vec![("onComplete", s("x"))], "onComplete must be a function"),
+            (vec![("locale", s("fr"))], "locale must be 'en' or 'ar'"),
+            (vec![("messages", s("Retry"))], "messages must be an object"),
+            (
+                vec![("messages", Value::Entries(vec![("colour".into(), Some("red".into()))]))],
+                "messages.colour: messages takes texts",
+            ),
+            (vec![("messages", Value::Entries(vec![("close".into(), None)]))], "messages.close: messages takes texts"),
+            (vec![("ui", s("no"))], "ui must be true or false"),
+            (vec![("mode", s("popup"))], "mode must be 'inline' or 'modal'"),
             (vec![("ApiKey", s("k"))], "stay on your server"),
             (vec![("x-api-key", s("k"))], "stay on your server"),
         ] {

@@ -9,9 +9,10 @@
 //! passes it on.
 
 use crate::error::{ErrorCode, WidgetError};
-use crate::options::{self, Rules};
+use crate::options::{self, Mode, Rules};
 use crate::protocol::AppMessage;
 use crate::token::{self, Failure, Reason};
+use crate::ui::{Screen, Text};
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -104,6 +105,8 @@ pub(crate) enum Input<D> {
     Refresh,
     /// The host called `destroy()`, or its `signal` aborted.
     Destroy,
+    /// The user closed the modal (its button or Escape); `D` is the `{reason: 'closed'}` to report.
+    Close(D),
 }
 
 /// How `result` settles.
@@ -183,6 +186,12 @@ pub(crate) enum Effect<D> {
     Settle(Outcome<D>),
     /// Remove the iframe.
     RemoveFrame,
+    /// Put up what holds the iframe: the modal dialog, or our box in the host's element.
+    Open,
+    /// Show this screen over the iframe (or reveal it).
+    Show(Screen),
+    /// Take down what [`Effect::Open`] put up: the modal closes, focus and scrolling return.
+    Close,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -213,7 +222,9 @@ pub(crate) struct Session<D> {
     frame_loaded: bool,
     ready_timer: bool,
     settled: bool,
-    camera_checked: bool,
+    opened: bool,
+    shown: Option<Screen>,
+    error: Screen,
     random: u32,
     out: Vec<Effect<D>>,
 }
@@ -231,7 +242,9 @@ impl<D: Clone> Session<D> {
             frame_loaded: false,
             ready_timer: false,
             settled: false,
-            camera_checked: false,
+            opened: false,
+            shown: None,
+            error: Screen::Error { text: Text::TokenError, retry: true },
             random: seed | 1,
             out: Vec::new(),
         }
@@ -255,6 +268,11 @@ impl<D: Clone> Session<D> {
         match input {
             Input::Mount if !self.mounted => {
                 self.mounted = true;
+                if self.rules.ui || self.rules.mode == Mode::Modal {
+                    self.opened = true;
+                    self.out.push(Effect::Open);
+                }
+                self.show();
                 self.emit(Event::State(State::Token));
                 self.start_flight(Reason::Initial);
             }
@@ -298,9 +316,14 @@ impl<D: Clone> Session<D> {
                     self.emit(Event::Load);
                 }
             }
+            // Flow-stopping: without camera and microphone the liveness step cannot work, so
+            // the user is not walked through the steps before it for nothing.
             Input::CameraBlocked(features) => {
-                if !features.is_empty() {
-                    self.emit(Event::Error(camera_blocked(&self.rules.origin, &features)));
+                if !features.is_empty() && self.has_frame && !self.state.has_ended() {
+                    self.stop_ready_timer();
+                    self.has_frame = false;
+                    self.out.push(Effect::RemoveFrame);
+                    self.fail(camera_blocked(&self.rules.origin, &features));
                 }
             }
             Input::App(msg, data) => self.app(msg, data),
@@ -311,23 +334,49 @@ impl<D: Clone> Session<D> {
                     self.start_flight(Reason::Refresh);
                 }
             }
-            Input::Destroy => {
-                self.stop_flight();
-                self.stop_ready_timer();
-                if self.has_frame {
-                    self.has_frame = false;
-                    self.out.push(Effect::RemoveFrame);
+            Input::Destroy => self.destroy(),
+            Input::Close(data) => {
+                if self.rules.mode == Mode::Modal {
+                    if !self.state.has_ended() {
+                        self.end();
+                        self.settle(Outcome::Cancelled(data.clone()));
+                        self.emit(Event::Cancel(data));
+                        self.set_state(State::Cancelled);
+                    }
+                    self.destroy();
                 }
-                self.settle(Outcome::Destroyed);
-                self.state = State::Destroyed;
-                self.emit(Event::State(State::Destroyed));
-                self.emit(Event::Destroy);
             }
         }
     }
 
+    fn destroy(&mut self) {
+        self.stop_flight();
+        self.stop_ready_timer();
+        if self.has_frame {
+            self.has_frame = false;
+            self.out.push(Effect::RemoveFrame);
+        }
+        if self.opened {
+            self.opened = false;
+            self.out.push(Effect::Close);
+        }
+        self.settle(Outcome::Destroyed);
+        self.state = State::Destroyed;
+        self.emit(Event::State(State::Destroyed));
+        self.emit(Event::Destroy);
+    }
+
+    /// In a modal the flow's end closes it, after the host's callback for that end has run.
+    fn ended(&mut self, state: State) {
+        self.set_state(state);
+        if self.rules.mode == Mode::Modal {
+            self.destroy();
+        }
+    }
+
     fn app(&mut self, msg: AppMessage, data: D) {
-        if !self.state.accepts(&msg) {
+        // Messages come from the frame on show; with none (a camera block took it) there is no sender.
+        if !self.has_frame || !self.state.accepts(&msg) {
             return;
         }
         match msg {
@@ -338,7 +387,8 @@ impl<D: Clone> Session<D> {
             }
             AppMessage::Step(step) => self.emit(Event::Step(step)),
             AppMessage::Resize(asked) => {
-                let height = if self.rules.auto_resize {
+                // A modal's iframe fills the dialog.
+                let height = if self.rules.auto_resize && self.rules.mode == Mode::Inline {
                     let h = options::clamp_height(asked, self.rules.min_height, self.rules.max_height);
                     self.out.push(Effect::Resize(h));
                     h
@@ -351,13 +401,13 @@ impl<D: Clone> Session<D> {
                 self.end();
                 self.settle(Outcome::Completed(data.clone()));
                 self.emit(Event::Complete(data));
-                self.set_state(State::Completed);
+                self.ended(State::Completed);
             }
             AppMessage::Cancelled => {
                 self.end();
                 self.settle(Outcome::Cancelled(data.clone()));
                 self.emit(Event::Cancel(data));
-                self.set_state(State::Cancelled);
+                self.ended(State::Cancelled);
             }
             AppMessage::Error { code, message, recoverable } => {
                 self.emit(Event::AppError { code, message, recoverable: recoverable.unwrap_or(false) })
@@ -449,16 +499,28 @@ impl<D: Clone> Session<D> {
         self.stop_ready_timer();
         self.ready_timer = true;
         self.out.push(Effect::StartTimer(Timer::Ready, self.rules.load_timeout_ms));
-        if !self.camera_checked {
-            self.camera_checked = true;
-            self.out.push(Effect::CheckCamera);
-        }
+        self.out.push(Effect::CheckCamera);
     }
 
     /// A widget error that stops the flow: `state` becomes `'error'` after the event.
     fn fail(&mut self, err: WidgetError) {
+        self.error = Screen::Error { text: Text::for_error(err.code), retry: err.recoverable };
         self.emit(Event::Error(err));
         self.set_state(State::Error);
+        self.show();
+    }
+
+    /// Shows the screen the state calls for, if the built-in screens are on and it changed.
+    fn show(&mut self) {
+        let screen = match self.state {
+            State::Token | State::Loading => Screen::Loading,
+            State::Error => self.error,
+            _ => Screen::App,
+        };
+        if self.rules.ui && self.opened && self.shown != Some(screen) {
+            self.shown = Some(screen);
+            self.out.push(Effect::Show(screen));
+        }
     }
 
     fn settle(&mut self, outcome: Outcome<D>) {
@@ -471,6 +533,7 @@ impl<D: Clone> Session<D> {
     fn set_state(&mut self, state: State) {
         if self.state != state {
             self.state = state;
+            self.show();
             self.emit(Event::State(state));
         }
     }

@@ -2,10 +2,11 @@
 //! over random input sequences (proptest).
 
 use crate::error::ErrorCode;
-use crate::options::Rules;
+use crate::options::{Mode, Rules};
 use crate::protocol::AppMessage;
 use crate::session::{Effect, Event, Input, Outcome, Session, State, Timer};
 use crate::token::{self, Failure, Reason};
+use crate::ui::{Screen, Text};
 use proptest::prelude::*;
 use std::collections::BTreeSet;
 
@@ -19,6 +20,8 @@ fn rules() -> Rules {
         auto_resize: true,
         min_height: Some(200.0),
         max_height: Some(900.0),
+        ui: false,
+        mode: Mode::Inline,
     }
 }
 
@@ -220,19 +223,126 @@ fn destroy_before_mount_runs_is_the_only_event() {
 }
 
 #[test]
-fn app_errors_do_not_change_the_state_and_camera_blocks_are_reported_once() {
+fn app_errors_do_not_change_the_state() {
     let mut s = loading();
     let fx = s.handle(Input::App(AppMessage::Error { code: Some("E1".into()), message: None, recoverable: None }, 0));
     assert_eq!(events(&fx), vec![Event::AppError { code: Some("E1".into()), message: None, recoverable: false }]);
     assert_eq!(s.state(), State::Loading);
+}
+
+#[test]
+fn a_camera_block_stops_the_flow_and_every_new_frame_is_checked_again() {
+    let mut s = loading();
     let fx = s.handle(Input::CameraBlocked(vec!["camera"]));
     let (code, message) = error_code(&fx).unwrap();
     assert_eq!(code, ErrorCode::CameraBlocked);
     assert!(message.contains("camera=(self \"https://app.vlenseg.com\")"));
-    assert_eq!(s.state(), State::Loading);
+    assert_eq!(s.state(), State::Error);
+    assert!(fx.contains(&Effect::RemoveFrame) && fx.contains(&Effect::CancelTimer(Timer::Ready)));
+    assert!(s.handle(Input::CameraBlocked(vec!["camera"])).is_empty(), "reported once: the frame is gone");
+    assert!(s.handle(Input::App(AppMessage::Ready, 0)).iter().all(|e| !matches!(e, Effect::Emit(Event::State(_)))));
     let _ = s.handle(Input::Refresh);
     let fx = s.handle(Input::TokenOk(1, "t".into()));
-    assert!(!fx.contains(&Effect::CheckCamera), "the camera is checked once per session");
+    assert!(fx.contains(&Effect::CheckCamera), "a new frame is checked again");
+}
+
+fn with(ui: bool, mode: Mode) -> Session<u8> {
+    Session::new(Rules { ui, mode, ..rules() }, 42)
+}
+
+#[test]
+fn the_built_in_screens_follow_the_state() {
+    let mut s = with(true, Mode::Inline);
+    let fx = s.handle(Input::Mount);
+    assert_eq!(fx[..3], [Effect::Open, Effect::Show(Screen::Loading), Effect::Emit(Event::State(State::Token))]);
+    let fx = s.handle(Input::TokenOk(0, "t".into()));
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Show(_))), "still loading while the app loads");
+    let fx = s.handle(Input::App(AppMessage::Ready, 0));
+    assert_eq!(
+        fx,
+        vec![
+            Effect::CancelTimer(Timer::Ready),
+            Effect::Emit(Event::Ready),
+            Effect::Show(Screen::App),
+            Effect::Emit(Event::State(State::Ready))
+        ]
+    );
+    let _ = s.handle(Input::Refresh);
+    let fx = s.handle(Input::TokenErr(1, Failure::Final("no".into())));
+    assert!(fx.contains(&Effect::Show(Screen::Error { text: Text::TokenError, retry: true })));
+    let fx = s.handle(Input::Refresh);
+    assert!(fx.contains(&Effect::Show(Screen::Loading)), "Try again shows the loading screen again");
+    let fx = s.handle(Input::Destroy);
+    let close = fx.iter().position(|e| *e == Effect::Close).unwrap();
+    assert!(close < fx.iter().position(|e| *e == Effect::Emit(Event::Destroy)).unwrap());
+}
+
+#[test]
+fn each_flow_stopping_error_shows_its_text_and_retry_only_when_it_may_help() {
+    let mut s = with(true, Mode::Inline);
+    let _ = s.handle(Input::Mount);
+    let _ = s.handle(Input::TokenOk(0, "t".into()));
+    let fx = s.handle(Input::Timer(Timer::Ready));
+    assert!(fx.contains(&Effect::Show(Screen::Error { text: Text::LoadError, retry: true })));
+    let _ = s.handle(Input::Refresh);
+    let _ = s.handle(Input::TokenOk(1, "t".into()));
+    let fx = s.handle(Input::CameraBlocked(vec!["camera"]));
+    assert!(fx.contains(&Effect::Show(Screen::Error { text: Text::CameraError, retry: false })));
+    let mut s = with(true, Mode::Inline);
+    let _ = s.handle(Input::Mount);
+    let fx = s.handle(Input::TokenOk(0, String::new()));
+    assert!(fx.contains(&Effect::Show(Screen::Error { text: Text::TokenError, retry: false })));
+}
+
+#[test]
+fn with_ui_off_nothing_of_ours_is_drawn_inline() {
+    let mut s = with(false, Mode::Inline);
+    let mut all = s.handle(Input::Mount);
+    all.extend(s.handle(Input::TokenErr(0, Failure::Final("no".into()))));
+    all.extend(s.handle(Input::Destroy));
+    assert!(!all.iter().any(|e| matches!(e, Effect::Open | Effect::Show(_) | Effect::Close)), "{all:?}");
+}
+
+#[test]
+fn closing_the_modal_cancels_then_destroys() {
+    let mut s = with(true, Mode::Modal);
+    let _ = s.handle(Input::Mount);
+    let _ = s.handle(Input::TokenOk(0, "t".into()));
+    let fx = s.handle(Input::Close(7));
+    assert_eq!(
+        fx,
+        vec![
+            Effect::CancelTimer(Timer::Ready),
+            Effect::Settle(Outcome::Cancelled(7)),
+            Effect::Emit(Event::Cancel(7)),
+            Effect::Show(Screen::App),
+            Effect::Emit(Event::State(State::Cancelled)),
+            Effect::RemoveFrame,
+            Effect::Close,
+            Effect::Settle(Outcome::Destroyed),
+            Effect::Emit(Event::State(State::Destroyed)),
+            Effect::Emit(Event::Destroy),
+        ]
+        .into_iter()
+        .filter(|e| *e != Effect::Settle(Outcome::Destroyed))
+        .collect::<Vec<_>>()
+    );
+    assert!(with(true, Mode::Inline).handle(Input::Close(7)).is_empty(), "an inline session has nothing to close");
+}
+
+#[test]
+fn a_modal_closes_once_the_hosts_completion_callback_has_run_and_ignores_resizes() {
+    let mut s = with(true, Mode::Modal);
+    let _ = s.handle(Input::Mount);
+    let _ = s.handle(Input::TokenOk(0, "t".into()));
+    let fx = s.handle(Input::App(AppMessage::Resize(500.0), 0));
+    assert_eq!(fx, vec![Effect::Emit(Event::Resize(500.0))], "the iframe fills the dialog");
+    let fx = s.handle(Input::App(AppMessage::Completed, 3));
+    let at = |want: &E| fx.iter().position(|e| e == want).unwrap();
+    assert!(at(&Effect::Settle(Outcome::Completed(3))) < at(&Effect::Emit(Event::Complete(3))));
+    assert!(at(&Effect::Emit(Event::Complete(3))) < at(&Effect::Close));
+    assert_eq!(fx.last(), Some(&Effect::Emit(Event::Destroy)));
+    assert_eq!(s.state(), State::Destroyed);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -249,6 +359,7 @@ enum Pick {
     App(u8),
     Refresh,
     Destroy,
+    Close,
 }
 
 fn pick() -> impl Strategy<Value = Pick> {
@@ -264,6 +375,7 @@ fn pick() -> impl Strategy<Value = Pick> {
         5 => (0u8..8).prop_map(Pick::App),
         2 => Just(Pick::Refresh),
         1 => Just(Pick::Destroy),
+        1 => Just(Pick::Close),
     ]
 }
 
@@ -288,6 +400,12 @@ struct World {
     last_call: u32,
     settled: usize,
     destroyed: bool,
+    frame: bool,
+    opened: usize,
+    up: bool,
+    screen: Option<Screen>,
+    mounted: bool,
+    last_error: Option<Screen>,
 }
 
 impl World {
@@ -315,6 +433,7 @@ impl World {
                 }
                 Effect::Settle(_) => self.settled += 1,
                 Effect::SetFrame(src) => {
+                    self.frame = true;
                     let Input::TokenOk(_, t) = input else { return Err(TestCaseError::fail("frame without a token")) };
                     prop_assert!(token::check(t).is_ok());
                     prop_assert!(src.ends_with(&crate::options::session_src("", t)));
@@ -325,6 +444,23 @@ impl World {
                     };
                     prop_assert!(token::check(t).is_ok() && t == given);
                 }
+                Effect::RemoveFrame => self.frame = false,
+                Effect::Open => {
+                    self.opened += 1;
+                    self.up = true;
+                }
+                Effect::Close => {
+                    prop_assert!(self.up, "closed what was not open");
+                    self.up = false;
+                }
+                Effect::Show(screen) => {
+                    prop_assert!(self.up, "a screen without our box");
+                    prop_assert_ne!(self.screen, Some(*screen), "the same screen twice");
+                    self.screen = Some(*screen);
+                }
+                Effect::Emit(Event::Error(e)) => {
+                    self.last_error = Some(Screen::Error { text: Text::for_error(e.code), retry: e.recoverable })
+                }
                 Effect::Emit(Event::Destroy) => {
                     prop_assert_eq!(i, fx.len() - 1, "vlens:destroy is not the last effect");
                     self.destroyed = true;
@@ -334,6 +470,23 @@ impl World {
             prop_assert!(self.in_flight.len() <= 1, "two provider calls in flight");
         }
         prop_assert!(self.settled <= 1, "result settled twice");
+        prop_assert!(self.opened <= 1, "opened twice");
+        Ok(())
+    }
+
+    /// The screen on show is the one the state calls for.
+    fn check_screen(&self, state: State, rules: &Rules) -> Result<(), TestCaseError> {
+        if !rules.ui || !self.up {
+            prop_assert!(self.screen.is_none() || !rules.ui, "a screen with ui: false");
+            return Ok(());
+        }
+        let ok = match (state, self.screen) {
+            (State::Token | State::Loading, Some(Screen::Loading)) => true,
+            (State::Error, shown @ Some(Screen::Error { .. })) => shown == self.last_error,
+            (State::Ready | State::Completed | State::Cancelled, Some(Screen::App)) => true,
+            _ => false,
+        };
+        prop_assert!(ok, "state {:?} shows {:?}", state, self.screen);
         Ok(())
     }
 }
@@ -344,12 +497,21 @@ proptest! {
     ))]
 
     #[test]
-    fn the_engine_keeps_its_invariants(picks in prop::collection::vec(pick(), 0..60), seed in any::<u32>()) {
-        let mut s: Session<u8> = Session::new(rules(), seed);
+    fn the_engine_keeps_its_invariants(
+        picks in prop::collection::vec(pick(), 0..60),
+        seed in any::<u32>(),
+        ui in any::<bool>(),
+        modal in any::<bool>(),
+    ) {
+        let rules = Rules { ui, mode: if modal { Mode::Modal } else { Mode::Inline }, ..rules() };
+        let mut s: Session<u8> = Session::new(rules.clone(), seed);
         let mut world = World::default();
         for p in picks.into_iter().chain([Pick::Destroy]) {
             let input = match p {
-                Pick::Mount => Input::Mount,
+                Pick::Mount => {
+                    world.mounted |= !world.destroyed;
+                    Input::Mount
+                }
                 Pick::Ok(a, t) => {
                     let a = a.unwrap_or(world.last_call);
                     world.in_flight.remove(&a);
@@ -377,14 +539,34 @@ proptest! {
                 Pick::App(n) => Input::App(app(n), n),
                 Pick::Refresh => Input::Refresh,
                 Pick::Destroy => Input::Destroy,
+                Pick::Close => Input::Close(99),
             };
+            let before = s.state();
             let fx = s.handle(input.clone());
             world.run(&input, &fx)?;
+            if s.state() != State::Destroyed {
+                world.check_screen(s.state(), &rules)?;
+            }
+            if modal && matches!(input, Input::Close(_)) && before != State::Destroyed {
+                prop_assert_eq!(s.state(), State::Destroyed, "closing the modal did not end the session");
+                if before != State::Completed && before != State::Cancelled {
+                    let at = |want: &E| fx.iter().position(|e| e == want);
+                    let cancel = at(&Effect::Emit(Event::Cancel(99)));
+                    prop_assert!(fx.contains(&Effect::Settle(Outcome::Cancelled(99))), "closing before the end settles cancelled");
+                    prop_assert!(cancel.is_some() && at(&Effect::Close).is_none_or(|c| cancel < Some(c)), "vlens:cancel before the modal closes");
+                }
+            }
+            if modal && matches!(s.state(), State::Completed | State::Cancelled) {
+                return Err(TestCaseError::fail("a modal outlived the end of its flow"));
+            }
         }
         prop_assert!(world.destroyed);
         prop_assert_eq!(world.settled, 1, "result never settled");
         prop_assert!(world.in_flight.is_empty(), "a provider call outlived destroy: {:?}", world.in_flight);
         prop_assert!(world.timers.is_empty(), "a timer outlived destroy: {:?}", world.timers);
+        prop_assert!(!world.frame, "the frame outlived destroy");
+        prop_assert!(!world.up, "our box or the modal outlived destroy");
+        prop_assert_eq!(world.opened, usize::from((ui || modal) && world.mounted), "opened on mount when needed");
         prop_assert_eq!(s.state(), State::Destroyed);
     }
 }

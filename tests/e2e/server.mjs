@@ -8,12 +8,14 @@
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..');
 export const distDir = process.env.VLENS_DIST ? path.resolve(process.env.VLENS_DIST) : path.join(repo, 'dist');
 const fixturesDir = path.join(here, 'fixtures');
+const require = createRequire(import.meta.url);
 
 const TYPES = {
   '.js': 'text/javascript; charset=utf-8',
@@ -158,6 +160,8 @@ export async function startServers() {
     if (p === '/host-script.html') return html(res, hostPage('script'));
     if (p === '/host-esm.html') return html(res, hostPage('esm'));
     if (p === '/blank.html') return html(res, '<!doctype html><html><head><meta charset="utf-8"><title>blank</title></head><body></body></html>');
+    if (p === '/host-ar.html') return html(res, hostPage('script').replace('<html>', '<html lang="ar-EG">'));
+    if (p === '/axe.js') return serveFile(res, path.dirname(require.resolve('axe-core')), 'axe.min.js');
     if (p === '/host-camera-blocked.html') {
       return html(res, hostPage('script'), { 'permissions-policy': 'camera=(), microphone=()' });
     }

@@ -1,0 +1,127 @@
+// What the user sees around the iframe, drawn as the wasm engine decides (src/ui.rs picks
+// the screen and its texts). No style attribute and no <style> element: one constructed
+// stylesheet per document, so a strict CSP needs no 'unsafe-inline'. Its rules are in
+// `@layer vlens`, so any rule of the host's wins. Listeners sit on our own elements and go
+// with them.
+
+const CSS = `@layer vlens{
+.vlens{position:relative;display:block;color:var(--vlens-fg,#1f2937);font:var(--vlens-font,16px/1.5 system-ui,sans-serif)}
+.vlens-busy>iframe{visibility:hidden}
+.vlens-state{position:absolute;inset:0;display:flex;flex-direction:column;align-items:center;justify-content:center;gap:16px;padding:24px;text-align:center;background:var(--vlens-bg,#fff);border-radius:var(--vlens-radius,12px)}
+.vlens-message{margin:0;max-width:32em;outline:0}
+.vlens-spinner{width:32px;height:32px;border:4px solid var(--vlens-track,#e5e7eb);border-top-color:var(--vlens-accent,#1d4ed8);border-radius:50%;animation:vlens-spin 1s linear infinite}
+@keyframes vlens-spin{to{transform:rotate(1turn)}}
+@media (prefers-reduced-motion:reduce){.vlens-spinner{animation:none;border-color:var(--vlens-accent,#1d4ed8)}}
+.vlens-retry{font:inherit;padding:10px 24px;border:0;border-radius:8px;background:var(--vlens-accent,#1d4ed8);color:var(--vlens-accent-fg,#fff);cursor:pointer}
+.vlens-modal{width:min(100vw - 32px,520px);height:min(100dvh - 32px,800px);max-width:none;max-height:none;padding:0;border:0;border-radius:var(--vlens-radius,12px);background:var(--vlens-bg,#fff);overflow:hidden}
+.vlens-modal[open]{display:flex;flex-direction:column}
+.vlens-modal::backdrop{background:var(--vlens-backdrop,rgb(15 23 42/.6))}
+.vlens-modal>.vlens{flex:1;min-height:0}
+.vlens-bar{display:flex;justify-content:flex-end;padding:4px}
+.vlens-close{width:44px;height:44px;border:0;border-radius:8px;background:none;color:inherit;font:28px/1 system-ui,sans-serif;cursor:pointer}
+@media (max-width:639.98px){.vlens-modal{width:100vw;height:100dvh;margin:0;border-radius:0}}
+}`;
+
+const css = (v) => (typeof v === 'number' ? v + 'px' : v);
+
+const styled = new WeakSet();
+
+// Once per document (or shadow root); where constructed stylesheets are missing (jsdom),
+// the screens are still there, unstyled.
+const style = (node) => {
+  const root = node.getRootNode();
+  const target = 'adoptedStyleSheets' in root ? root : node.ownerDocument;
+  if (styled.has(target)) return;
+  try {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(CSS);
+    target.adoptedStyleSheets = [...target.adoptedStyleSheets, sheet];
+    styled.add(target);
+  } catch {}
+};
+
+const el = (doc, tag, cls, attrs, parent) => {
+  const e = doc.createElement(tag);
+  e.className = cls;
+  for (const k in attrs) e.setAttribute(k, attrs[k]);
+  if (parent) parent.appendChild(e);
+  return e;
+};
+
+// The box the iframe goes in, in `container` or in a modal dialog; returns it and the
+// function that takes everything down again (the modal closes, focus and scrolling return).
+export const open = (container, modal, lang, dir, width, label, closeLabel, onClose) => {
+  const doc = container.ownerDocument;
+  if (!modal) {
+    const box = el(doc, 'div', 'vlens', { lang, dir }, container);
+    box.style.width = css(width);
+    style(box);
+    return [box, () => box.remove()];
+  }
+  const html = doc.documentElement;
+  const before = doc.activeElement;
+  const overflow = html.style.overflow;
+  const hadStyle = html.hasAttribute('style');
+  const dialog = el(doc, 'dialog', 'vlens-modal', { lang, dir, 'aria-label': label, 'aria-modal': 'true' });
+  // Tab past either end lands on a guard, which sends focus round to the other end: key
+  // events inside the cross-origin iframe never reach this page, focus does.
+  const guard = el(doc, 'span', 'vlens-guard', { tabindex: 0 }, dialog);
+  const bar = el(doc, 'div', 'vlens-bar', {}, dialog);
+  const close = el(doc, 'button', 'vlens-close', { type: 'button', 'aria-label': closeLabel, autofocus: '' }, bar);
+  close.textContent = '×';
+  const box = el(doc, 'div', 'vlens', {}, dialog);
+  const end = el(doc, 'span', 'vlens-guard', { tabindex: 0 }, dialog);
+  const stops = () => [...dialog.querySelectorAll('button, .vlens:not(.vlens-busy)>iframe')];
+  guard.addEventListener('focus', () => stops().pop().focus());
+  end.addEventListener('focus', () => close.focus());
+  close.addEventListener('click', onClose);
+  dialog.addEventListener('cancel', (e) => {
+    e.preventDefault();
+    onClose();
+  });
+  dialog.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') onClose();
+  });
+  doc.body.appendChild(dialog);
+  style(dialog);
+  try {
+    dialog.showModal();
+  } catch {
+    dialog.setAttribute('open', '');
+  }
+  close.focus();
+  html.style.overflow = 'hidden';
+  return [
+    box,
+    () => {
+      if (dialog.open && dialog.close) dialog.close();
+      dialog.remove();
+      html.style.overflow = overflow;
+      // Reading the attribute first: Chromium writes a changed inline style back lazily.
+      if (!hadStyle && html.getAttribute('style') === '') html.removeAttribute('style');
+      if (before && before.focus && before.isConnected) before.focus();
+    },
+  ];
+};
+
+// Screens: 0 loading, 1 error (with "Try again" when `retry` is a text), 2 none (the app).
+export const show = (box, screen, text, retry, onRetry, minHeight) => {
+  const doc = box.ownerDocument;
+  const frame = box.querySelector('iframe');
+  const old = box.querySelector('.vlens-state');
+  if (old) old.remove();
+  box.classList.toggle('vlens-busy', screen < 2);
+  // Holds the iframe's place while there is none, so the page does not jump.
+  box.style.minHeight = frame ? '' : css(minHeight);
+  if (screen > 1) return;
+  const layer = el(doc, 'div', screen ? 'vlens-state vlens-error' : 'vlens-state vlens-loading', screen ? {} : { role: 'status' }, box);
+  if (!screen) el(doc, 'span', 'vlens-spinner', { 'aria-hidden': 'true' }, layer);
+  const message = el(doc, 'p', 'vlens-message', screen ? { tabindex: -1 } : {}, layer);
+  message.textContent = text;
+  if (retry) {
+    const button = el(doc, 'button', 'vlens-retry', { type: 'button' }, layer);
+    button.textContent = retry;
+    button.addEventListener('click', onRetry);
+  }
+  if (screen) message.focus();
+};
