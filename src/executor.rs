@@ -171,7 +171,9 @@ fn container(doc: &Document, value: &JsValue) -> Result<Element, WidgetError> {
         return Ok(value.clone().unchecked_into());
     }
     let Some(selector) = value.as_string() else {
-        return Err(WidgetError::invalid("element must be a DOM Element or a CSS selector string such as '#vlens'"));
+        return Err(WidgetError::invalid(
+            "element must be a DOM Element or a CSS selector string such as '#vlens' (or null with mode: 'modal')",
+        ));
     };
     match doc.query_selector(&selector) {
         Ok(Some(el)) => Ok(el),

@@ -352,14 +352,18 @@ fn timeout_ms<J>(name: &str, value: &Value<J>) -> Result<u32, WidgetError> {
 }
 
 /// A name with its case, `-`, `_` and other punctuation folded away (`X-Api-Key` → `xapikey`).
-fn folded(name: &str) -> String {
-    name.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect()
+fn folded(name: &[u8]) -> Vec<u8> {
+    name.iter().filter(|b| b.is_ascii_alphanumeric()).map(u8::to_ascii_lowercase).collect()
 }
 
 /// Whether a name (option, header, query or body field) smells like a server secret.
 pub(crate) fn is_secret_name(name: &str) -> bool {
+    is_secret(name.as_bytes())
+}
+
+fn is_secret(name: &[u8]) -> bool {
     let f = folded(name);
-    f.ends_with("apikey") || f == "admintoken" || f == "adminaccesstoken"
+    f.ends_with(b"apikey") || f == b"admintoken" || f == b"adminaccesstoken"
 }
 
 /// The error for a secret handed to the browser.
@@ -416,17 +420,14 @@ pub(crate) fn check_provider_url(url: &UrlParts) -> Result<(), WidgetError> {
 
 /// Refuses a secret among the names of `a=1&b=2` (a query string or a form body).
 pub(crate) fn check_form_names(form: &str) -> Result<(), WidgetError> {
-    match form
-        .split('&')
-        .map(|pair| pair.split('=').next().unwrap_or(pair))
-        .find(|n| is_secret_name(&percent_decode(n)))
-    {
+    match form.split('&').map(|pair| pair.split('=').next().unwrap_or(pair)).find(|n| is_secret(&percent_decode(n))) {
         Some(name) => Err(secret_error(name)),
         None => Ok(()),
     }
 }
 
-fn percent_decode(s: &str) -> String {
+/// Bytes, not a `String`: only their ASCII letters and digits matter to [`is_secret`].
+fn percent_decode(s: &str) -> Vec<u8> {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -443,8 +444,7 @@ fn percent_decode(s: &str) -> String {
             }
         }
     }
-    // Not UTF-8 after decoding: not a name anyone spells `ApiKey` with.
-    String::from_utf8(out).unwrap_or_default()
+    out
 }
 
 /// The iframe `src` for a token: `base + '/session?token=' + encodeURIComponent(token)`.
@@ -469,7 +469,8 @@ fn allow_attr<'a>(extras: impl IntoIterator<Item = &'a str>) -> Result<String, W
     for item in extras {
         for directive in item.split(';').map(str::trim).filter(|d| !d.is_empty()) {
             let ok = directive.len() <= 200
-                && directive.chars().all(|c| c.is_ascii_alphanumeric() || " -_'*:/.[]".contains(c));
+                // Bytes, not chars: `str::contains(char)` drags in the substring searcher.
+                && directive.bytes().all(|b| b.is_ascii_alphanumeric() || b" -_'*:/.[]".contains(&b));
             if !ok {
                 return Err(invalid(&[
                     "allow: '",

@@ -193,13 +193,16 @@ async fn mounts_a_sized_iframe_with_camera_and_microphone() {
     assert!(types(&rec).is_empty(), "no event before mountVlens returns");
     until("the iframe", || !session.iframe().is_null()).await;
     let frame: HtmlIFrameElement = session.iframe().dyn_into().unwrap();
-    assert_eq!(frame.parent_element().unwrap(), el);
+    let boxed = frame.parent_element().unwrap();
+    assert_eq!(boxed.parent_element().unwrap(), el, "the iframe is in our box, in the container");
+    let look = boxed.get_attribute("style").unwrap();
+    assert_eq!(look, "width: 90%; min-height: 640px;", "the box takes the width, and the height while loading");
     assert_eq!(frame.src(), origin() + "/vlens/session?token=a%26b%23c%25d%22e%3Cf");
     assert_eq!(frame.get_attribute("allow").unwrap(), "camera; microphone; fullscreen");
     assert_eq!(frame.title(), "Verify your identity");
     let style = frame.style();
     assert_eq!(style.get_property_value("height").unwrap(), "640px");
-    assert_eq!(style.get_property_value("width").unwrap(), "90%");
+    assert_eq!(style.get_property_value("width").unwrap(), "100%", "and the iframe fills the box");
     assert_eq!(style.get_property_value("border-top-style").unwrap(), "none");
     assert_eq!(session.state(), "loading");
     assert_eq!(types(&rec)[0], "vlens:token");

@@ -57,7 +57,8 @@ export declare class VlensError extends Error {
  *   (the message says whether the iframe loaded at all: an error page or a refused frame still loads).
  * - `APP_ERROR`: the Vlens app reported an error (`source: 'app'`, see `appCode`).
  * - `CAMERA_BLOCKED`: the host page's own permissions policy forbids camera or microphone,
- *   so the iframe cannot get them and liveness cannot work. Not recoverable; the iframe stays.
+ *   so the iframe cannot get them and liveness cannot work. Stops the flow (`state` `'error'`,
+ *   the iframe is removed); not recoverable.
  */
 export type VlensErrorCode =
   | 'TOKEN_PROVIDER_FAILED'
@@ -165,7 +166,10 @@ export interface VlensCompleteDetail {
 
 /** Detail of `vlens:cancel`: the user left the flow. */
 export interface VlensCancelDetail {
-  /** What the app sent with the cancellation. */
+  /**
+   * What the app sent with the cancellation; `{ reason: 'closed' }` when the user closed
+   * the modal ({@link VlensOptions.mode}).
+   */
   readonly data: unknown;
 }
 
@@ -310,6 +314,27 @@ export interface VlensOptions {
   loadTimeoutMs?: number;
   /** Aborting this signal destroys the session (like {@link VlensSession.destroy}). */
   signal?: AbortSignal;
+  /**
+   * Language of the built-in loading and error screens and of the modal's labels.
+   * `'ar'` renders right to left. Default: `'ar'` when the page's `<html lang>` is Arabic,
+   * else `'en'`. Region tags (`'ar-EG'`) are accepted.
+   */
+  locale?: 'en' | 'ar' | `en-${string}` | `ar-${string}`;
+  /** Replaces any built-in text; see {@link VlensMessages}. */
+  messages?: VlensMessages;
+  /**
+   * Draw the built-in loading and error screens. Default `true`. With `false` nothing of
+   * ours is drawn around the iframe: follow {@link VlensOptions.onStateChange} instead.
+   */
+  ui?: boolean;
+  /**
+   * `'inline'` (default): the flow is shown in `element`. `'modal'`: in a dialog over the
+   * page (full screen below 640 px), with a close button; `element` may be `null`, and
+   * events then go to `document.body`. The user closing it cancels the session with
+   * `{ reason: 'closed' }`; completion or cancellation in the app closes it too. Either
+   * way the session is destroyed when the dialog closes.
+   */
+  mode?: 'inline' | 'modal';
 
   /** Called on `vlens:ready`. Callbacks run before the DOM event is dispatched. */
   onReady?: (detail: VlensEmptyDetail) => void;
@@ -338,6 +363,24 @@ export interface VlensOptions {
   apiKey?: never;
   /** See {@link VlensOptions.apiKey}. */
   ApiKey?: never;
+}
+
+/** Texts of the built-in screens, each replacing the locale's own. */
+export interface VlensMessages {
+  /** Loading screen. English: "Preparing secure verification…". */
+  loading?: string;
+  /** The token could not be had (provider failure, invalid token, timeout). */
+  tokenError?: string;
+  /** The app did not load or did not report ready (`LOAD_TIMEOUT`). */
+  loadError?: string;
+  /** The page's permissions policy keeps the camera from the iframe (`CAMERA_BLOCKED`). */
+  cameraError?: string;
+  /** The button that calls `refresh()` after a recoverable error. English: "Try again". */
+  retry?: string;
+  /** Accessible name of the modal's close button. English: "Close". */
+  close?: string;
+  /** Accessible name of the modal dialog. English: "Identity verification". */
+  dialogLabel?: string;
 }
 
 /**
@@ -402,7 +445,8 @@ export interface VlensSession {
  * (`vlens:token`) fires after this returns. Mounting into an element that already
  * holds a session destroys that session first.
  *
- * @param element The container: an `Element` or a CSS selector.
+ * @param element The container: an `Element` or a CSS selector; may be `null` with
+ *   `mode: 'modal'`.
  * @param tokenProvider Where session tokens come from; see {@link TokenProvider}.
  * @param options See {@link VlensOptions}.
  * @throws {VlensError} `INVALID_ARGUMENT` for programmer errors, `WASM_BLOCKED` when the page's
@@ -412,6 +456,12 @@ export declare function mountVlens(
   element: Element | string,
   tokenProvider: TokenProvider,
   options?: VlensOptions,
+): VlensSession;
+/** A modal needs no element: its events then go to `document.body`. */
+export declare function mountVlens(
+  element: null | undefined,
+  tokenProvider: TokenProvider,
+  options: VlensOptions & { mode: 'modal' },
 ): VlensSession;
 
 declare global {

@@ -45,7 +45,7 @@ test('attributes become options; vlens:* events bubble from the element; session
   await waitCount(p, 'vlens:ready', 1);
   const f = await p.evaluate(() => {
     const i = window.el.querySelector('iframe');
-    return { height: i.style.height, width: i.style.width, allow: i.getAttribute('allow'), title: i.title, src: i.src.split('?')[0], state: window.el.session.state };
+    return { height: i.style.height, width: `${i.getBoundingClientRect().width}px`, allow: i.getAttribute('allow'), title: i.title, src: i.src.split('?')[0], state: window.el.session.state };
   });
   assert.deepEqual(f, { height: '420px', width: '300px', allow: f.allow, title: 'KYC here', src: `${h.base('auto')}/session`, state: 'ready' });
   assert.match(f.allow, /fullscreen/);

@@ -273,15 +273,20 @@ test('refresh() recovers from LOAD_TIMEOUT', async () => {
   await p.close();
 });
 
-test('CAMERA_BLOCKED when the host page forbids camera and microphone; the iframe stays', async () => {
+test('CAMERA_BLOCKED when the host page forbids camera and microphone stops the flow: state error, the iframe removed; refresh() checks again', async () => {
   const p = await h.open('/host-camera-blocked.html');
   await p.mount('c', h.token('ok', key('cam')), { baseUrl: h.base('auto') });
   const err = await p.waitEvent('c', 'vlens:error');
   assertWidgetError(err, 'CAMERA_BLOCKED', false);
-  await p.waitEvent('c', 'vlens:ready');
-  const r = await p.evaluate(() => ({ connected: !!(T.s.c.session.iframe && T.s.c.session.iframe.isConnected), n: document.querySelectorAll('#c iframe').length }));
-  assert.deepEqual(r, { connected: true, n: 1 }, 'the iframe stays');
+  assert.match(err.message, /Permissions-Policy: camera=\(self/);
+  const r = await p.evaluate(() => ({ state: T.s.c.session.state, iframe: T.s.c.session.iframe, n: document.querySelectorAll('#c iframe').length }));
+  assert.deepEqual(r, { state: 'error', iframe: null, n: 0 }, 'the user is not walked through a flow whose liveness step cannot work');
+  await settle(300);
+  assert.ok(!(await p.types('c')).includes('vlens:ready'), 'no app to report ready');
   assert.equal((await p.events('c')).filter((e) => e.type === 'vlens:error').length, 1, 'reported once');
+  await p.evaluate(() => T.s.c.session.refresh());
+  await p.waitEvent('c', 'vlens:error', 2);
+  assert.equal(await p.state('c'), 'error', 'a new iframe is checked again, and blocked again');
   await p.close();
 });
 

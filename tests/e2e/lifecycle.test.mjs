@@ -125,7 +125,7 @@ test('two synchronous mounts on one element (React StrictMode) leave one iframe,
     const el = T.container('strict');
     T.inserted = 0;
     new MutationObserver((recs) => { for (const r of recs) for (const n of r.addedNodes) if (n.nodeName === 'IFRAME') T.inserted++; })
-      .observe(el, { childList: true });
+      .observe(el, { childList: true, subtree: true });
     T.mount('first', () => 'strict-1', { baseUrl }, { into: 'strict' });
     T.mount('second', () => 'strict-2', { baseUrl }, { into: 'strict' });
   }, h.base('auto'));
@@ -176,7 +176,7 @@ test('mounting with a CSS selector string', async () => {
   const p = await h.open();
   await p.mount('sel', h.token('ok', key('selector')), { baseUrl: h.base('auto') }, { selector: true });
   await p.waitEvent('sel', 'vlens:ready');
-  assert.equal(await p.evaluate(() => document.querySelectorAll('#sel > iframe').length), 1);
+  assert.equal(await p.evaluate(() => document.querySelectorAll('#sel > .vlens > iframe').length), 1);
   assert.deepEqual((await p.dom('sel')).map((e) => e.type).slice(0, 2), ['vlens:state', 'vlens:token'], 'events on the selected element');
   await p.close();
 });
@@ -297,7 +297,7 @@ test(`${CYCLES} mount/destroy cycles leave no iframe, no listener and no timer b
     const appeared = (s) => new Promise((resolve, reject) => {
       if (s.iframe && s.iframe.isConnected) return resolve();
       const mo = new MutationObserver(() => { if (s.iframe && s.iframe.isConnected) { mo.disconnect(); resolve(); } });
-      mo.observe(el, { childList: true });
+      mo.observe(el, { childList: true, subtree: true });
       T.sleep(5000).then(() => { mo.disconnect(); reject(new Error(`no iframe for session ${s.state}`)); });
     });
     for (let i = 0; i < n; i++) {
@@ -310,12 +310,14 @@ test(`${CYCLES} mount/destroy cycles leave no iframe, no listener and no timer b
     el.removeEventListener('vlens:destroy', onDestroy);
     return {
       iframes: document.querySelectorAll('iframe').length,
+      boxes: el.childElementCount,
       destroys,
       notDestroyed,
       live: T.timers.liveSince(since),
     };
   }, { baseUrl: h.base('auto'), n: CYCLES });
   assert.equal(r.iframes, 0, 'no iframe left');
+  assert.equal(r.boxes, 0, 'nothing of ours left in the container');
   assert.equal(r.destroys, CYCLES, 'one vlens:destroy per session');
   assert.equal(r.notDestroyed, 0);
   assert.deepEqual(r.live, [], 'no pending timer left');

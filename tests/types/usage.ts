@@ -267,3 +267,15 @@ assertType<Equal<VlensState, 'token' | 'ready'>>();
 
 const provider: TokenProvider = '/api/vlens-token';
 void provider;
+
+// The built-in screens and the modal.
+mountVlens(null, '/api/vlens-token', { mode: 'modal', locale: 'ar', ui: false, messages: { retry: 'أعد المحاولة', dialogLabel: 'KYC' } });
+mountVlens(el, '/api/vlens-token', { mode: 'inline', locale: 'ar-EG', messages: { loading: 'One moment…' } });
+// @ts-expect-error only a modal may do without an element
+mountVlens(null, '/api/vlens-token', { mode: 'inline' });
+// @ts-expect-error only English and Arabic are built in
+mountVlens(el, '/api/vlens-token', { locale: 'fr' });
+// @ts-expect-error messages has fixed keys
+mountVlens(el, '/api/vlens-token', { messages: { retyr: 'x' } });
+// @ts-expect-error mode is inline or modal
+mountVlens(el, '/api/vlens-token', { mode: 'popup' });
