@@ -109,19 +109,24 @@ export const show = (box, screen, text, retry, onRetry, minHeight) => {
   const doc = box.ownerDocument;
   const frame = box.querySelector('iframe');
   const old = box.querySelector('.vlens-state');
+  // Focus on a screen that goes (after "Try again", say) moves on with it, not to <body>.
+  const focused = old && old.contains(doc.activeElement);
   if (old) old.remove();
   box.classList.toggle('vlens-busy', screen < 2);
   // Holds the iframe's place while there is none, so the page does not jump.
   box.style.minHeight = frame ? '' : css(minHeight);
-  if (screen > 1) return;
+  if (screen > 1) {
+    if (focused && frame) frame.focus();
+    return;
+  }
   const layer = el(doc, 'div', screen ? 'vlens-state vlens-error' : 'vlens-state vlens-loading', screen ? {} : { role: 'status' }, box);
   if (!screen) el(doc, 'span', 'vlens-spinner', { 'aria-hidden': 'true' }, layer);
-  const message = el(doc, 'p', 'vlens-message', screen ? { tabindex: -1 } : {}, layer);
+  const message = el(doc, 'p', 'vlens-message', { tabindex: -1 }, layer);
   message.textContent = text;
   if (retry) {
     const button = el(doc, 'button', 'vlens-retry', { type: 'button' }, layer);
     button.textContent = retry;
     button.addEventListener('click', onRetry);
   }
-  if (screen) message.focus();
+  if (screen || focused) message.focus();
 };

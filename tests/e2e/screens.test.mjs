@@ -100,7 +100,9 @@ test('"Try again" recovers after a failing-then-working provider', async () => {
   await p.mount('r', h.token('flaky', k), { baseUrl: h.base('auto'), retries: 0 });
   await p.waitEvent('r', 'vlens:error');
   await p.page.click('#r .vlens-retry');
+  assert.equal(await p.evaluate(() => document.activeElement.textContent), 'Preparing secure verification…', 'focus moves on to the loading screen, not to <body>');
   await p.waitEvent('r', 'vlens:ready');
+  assert.equal(await p.evaluate(() => document.activeElement.tagName), 'IFRAME', 'and then to the app');
   const s = await screen(p, 'r');
   assert.deepEqual([s.role, s.frameVisible], [null, true]);
   assert.deepEqual(await p.states('r'), ['token', 'error', 'token', 'loading', 'ready']);
