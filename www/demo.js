@@ -369,7 +369,9 @@
     if (detail && detail.recoverable) {
       advice = ref.mode === 'modal' ? ' Press "Try again" in the dialog.' : ' Press "Try again" or "Refresh token".';
     }
-    showAlert(`Verification error: ${code}`, message + advice);
+    // The widget's messages do not always end a sentence: end it before the advice.
+    const sentence = advice && !/[.!?]$/.test(message) ? `${message}.` : message;
+    showAlert(`Verification error: ${code}`, sentence + advice);
   }
 
   // ---------------------------------------------------------------------------
