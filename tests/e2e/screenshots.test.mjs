@@ -1,11 +1,11 @@
 // Screenshots of what the user sees around the iframe, on the demo page served by the
 // project's own server: the loading screen, the error screen with "Try again", and the modal
-// dialog, in English and Arabic, on a phone (390×844) and on a desktop (1280×800). Saved to
-// test-results/screens/<state>-<locale>-<viewport>.png (gitignored; a curated copy is in
-// assets/screens/ for the README). The states are made to hold still: the token request is
-// held (loading) or answered 503 (error) through Playwright's routing, and the modal is shot
-// with the mock app ready in it. Each shot first checks that its state is on screen, on top,
-// inside the viewport: a screenshot of the wrong thing fails.
+// dialog (loading, then with the app), in English and Arabic, on a phone (390×844) and on a
+// desktop (1280×800). Saved to test-results/screens/<state>-<locale>-<viewport>.png
+// (gitignored; a curated copy is in assets/screens/ for the README). The states are made to
+// hold still: the token request is held (loading) or answered 503 (error) through
+// Playwright's routing. Each shot first checks that its state is on screen, on top, inside
+// the viewport: a screenshot of the wrong thing fails.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -72,7 +72,7 @@ async function shoot(page, name, viewport) {
   const png = fs.readFileSync(file);
   assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47], `${name}: a PNG`);
   assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [viewport.width, viewport.height], `${name}: the viewport's size`);
-  assert.ok(png.length > 10000, `${name}: a real picture (${png.length} bytes)`);
+  assert.ok(png.length > 5000, `${name}: a real picture, not a blank page (${png.length} bytes)`);
 }
 
 /**
@@ -90,7 +90,7 @@ async function frameWidget(page, viewport, selector) {
 
 for (const locale of ['en', 'ar']) {
   for (const [vp, viewport] of Object.entries(VIEWPORTS)) {
-    test(`screens ${locale} ${vp}: loading, error with "${TEXT[locale].retry}", modal`, async () => {
+    test(`screens ${locale} ${vp}: loading, error with "${TEXT[locale].retry}", modal loading and with the app`, async () => {
       const t = TEXT[locale];
 
       // Loading: the token request is held, so the loading screen stays up.
@@ -123,10 +123,18 @@ for (const locale of ['en', 'ar']) {
       await shoot(e.page, `error-${locale}-${vp}`, viewport);
       await e.close();
 
-      // Modal: the dialog with the mock app ready in it.
-      const m = await Demo.open(browser.context, server, { prepare: (page) => page.setViewportSize(viewport) });
+      // Modal: the dialog loading (the token held), then with the mock app ready in it.
+      let held;
+      const m = await Demo.open(browser.context, server, {
+        prepare: async (page) => { await page.setViewportSize(viewport); held = await holdTokens(page); },
+      });
       await m.choose({ mode: 'modal', locale });
       await m.start();
+      await m.waitFor(() => !!document.querySelector('dialog.vlens-modal .vlens-loading'), null, 'the loading screen in the dialog');
+      await assertShown(m.page, 'dialog .vlens-loading .vlens-message', t.loading, 'modal loading');
+      await assertShown(m.page, 'dialog .vlens-close', undefined, 'modal loading');
+      await shoot(m.page, `modal-loading-${locale}-${vp}`, viewport);
+      await held.release();
       const frame = await m.app(MODAL_FRAME);
       await Demo.waitScreen(frame, 'registration');
       await m.waitFor(() => !document.querySelector('dialog .vlens-state'), null, 'the app revealed');
