@@ -532,3 +532,23 @@ test('modal in Arabic: a right-to-left dialog with Arabic labels and loading tex
   assert.deepEqual(d.consoleErrors, []);
   await d.close();
 });
+
+test('axe-core finds no violations in the switches, nor in the demo with the dialog open in Arabic', async () => {
+  const d = await Demo.open(browser.context, server);
+  // Evaluated through the DevTools protocol, which the page's CSP does not govern.
+  await d.page.evaluate(fs.readFileSync(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url), 'utf8'));
+  const axe = (include) => d.page.evaluate(async (include) => {
+    const r = await window.axe.run({ include: [include] }, { resultTypes: ['violations'] });
+    return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  }, include);
+  assert.deepEqual(await axe('#session-form .switches'), []);
+  await d.choose({ mode: 'modal', locale: 'ar' });
+  assert.deepEqual(await axe('#session-form .switches'), [], 'with the other options checked');
+  await d.start();
+  await d.waitLog('vlens:ready');
+  assert.deepEqual(await axe('dialog.vlens-modal'), [], 'the dialog');
+  await d.page.keyboard.press('Escape');
+  await d.waitFor(() => !document.querySelector('dialog.vlens-modal'), null, 'the dialog to close');
+  assert.deepEqual(await axe('.area-widget'), [], 'the panel after the dialog closed');
+  await d.close();
+});
