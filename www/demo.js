@@ -57,9 +57,16 @@
     clearLog: $('clear-log'),
   };
 
+  /** The chosen value of the radio group `name` ('mode': inline | modal, 'locale': en | ar). */
+  const choice = (name) => el.form.elements[name].value;
+
   /** `{ baseUrl, mock }` from the server, once loaded. */
   let config = null;
-  /** The mounted session: `{ n, session, request }`, or null before the first mount. */
+  /**
+   * The mounted session: `{ n, session, request, mode, locale, ended }`, or null before the
+   * first mount. `ended` is how the flow ended as far as the user is concerned:
+   * 'completed', 'closed' (the dialog's close button or Escape), 'cancelled' (in the app).
+   */
   let current = null;
   /** The last request mounted, reused by Remount. */
   let lastRequest = null;
@@ -288,25 +295,35 @@
       return;
     }
     mount({ url: SESSION_ENDPOINT, body });
-    if (window.matchMedia('(max-width: 959px)').matches) {
+    // A dialog comes to the user; the inline flow is further down on narrow screens.
+    if (current && current.mode === 'inline' && window.matchMedia('(max-width: 959px)').matches) {
       const smooth = !window.matchMedia('(prefers-reduced-motion: reduce)').matches;
       el.widgetCard.scrollIntoView({ behavior: smooth ? 'smooth' : 'auto', block: 'start' });
     }
   }
 
-  /** Mounts the widget into #widget; a session already there is destroyed by the widget. */
+  /**
+   * Mounts the widget as the switches say: into #widget (a session already there is
+   * destroyed by the widget), or in a modal dialog over the page, with no element: the
+   * events then reach this page through `onEvent` (and on document.body).
+   */
   function mount(tokenProvider) {
     hideAlert();
-    const ref = { n: mountCount + 1, session: null, request: tokenProvider };
+    const mode = choice('mode') === 'modal' ? 'modal' : 'inline';
+    const locale = choice('locale') === 'ar' ? 'ar' : 'en';
+    // The widget replaces a session only in the same element: end any other one ourselves.
+    if (current && (mode === 'modal' || current.mode !== mode)) current.session.destroy();
+    const ref = { n: mountCount + 1, session: null, request: tokenProvider, mode, locale, ended: null };
+    const options = {
+      baseUrl: config.baseUrl,
+      locale,
+      onEvent: (type, detail) => onWidgetEvent(ref, type, detail),
+    };
     let session;
     try {
-      session = window.Vlens.mountVlens(el.widget, tokenProvider, {
-        baseUrl: config.baseUrl,
-        height: 640,
-        minHeight: 420,
-        maxHeight: 1100,
-        onEvent: (type, detail) => onWidgetEvent(ref, type, detail),
-      });
+      session = mode === 'modal'
+        ? window.Vlens.mountVlens(null, tokenProvider, { ...options, mode: 'modal' })
+        : window.Vlens.mountVlens(el.widget, tokenProvider, { ...options, height: 640, minHeight: 420, maxHeight: 1100 });
     } catch (err) {
       // Programmer errors (a bad option, a non-https baseUrl...) throw a VlensError at once.
       const isVlensError = err instanceof window.Vlens.VlensError;
@@ -328,21 +345,33 @@
 
   function onWidgetEvent(ref, type, detail) {
     addLogRow(ref.n, type, detail);
+    if (type === 'vlens:complete') ref.ended = 'completed';
+    if (type === 'vlens:cancel') {
+      ref.ended = detail && detail.data && detail.data.reason === 'closed' && ref.mode === 'modal' ? 'closed' : 'cancelled';
+    }
     if (ref === current || current === null) {
       if (type === 'vlens:error') {
-        showWidgetError(detail);
+        showWidgetError(ref, detail);
       } else if (type === 'vlens:ready' || (type === 'vlens:token' && detail && detail.reason === 'refresh')) {
+        hideAlert();
+      } else if (type === 'vlens:destroy' && ref.mode === 'modal') {
+        // The dialog is gone, and its error with it: the panel says how the flow ended.
         hideAlert();
       }
     }
     render();
   }
 
-  function showWidgetError(detail) {
+  function showWidgetError(ref, detail) {
     const code = detail && detail.code ? detail.code : 'ERROR';
     const message = detail && detail.message ? detail.message : 'Unknown error.';
-    const advice = detail && detail.recoverable ? ' Press "Refresh token" to try again.' : '';
-    showAlert(`Verification error: ${code}`, message + advice);
+    let advice = '';
+    if (detail && detail.recoverable) {
+      advice = ref.mode === 'modal' ? ' Press "Try again" in the dialog.' : ' Press "Try again" or "Refresh token".';
+    }
+    // The widget's messages do not always end a sentence: end it before the advice.
+    const sentence = advice && !/[.!?]$/.test(message) ? `${message}.` : message;
+    showAlert(`Verification error: ${code}`, sentence + advice);
   }
 
   // ---------------------------------------------------------------------------
@@ -358,6 +387,27 @@
     other: ['', ''],
   };
 
+  /** The panel while the flow runs in a dialog, and after the dialog has closed. */
+  const MODAL_PLACEHOLDERS = {
+    none: ['Ready when you are', 'Check your details and press “Start verification”. The secure Vlens flow opens in a dialog over this page.'],
+    open: ['Verification in progress', 'The secure Vlens flow is open in a dialog. Finish it there, or close the dialog to come back.'],
+    completed: ['Verification complete', 'The dialog closed at the end of the flow. The result is below.'],
+    closed: ['Verification cancelled', 'You closed the dialog before the end. Press “Start verification” to start again.'],
+    cancelled: ['Verification cancelled', 'You left the flow before the end. Press “Start verification” to start again.'],
+    destroyed: PLACEHOLDERS.destroyed,
+  };
+
+  /** `[key, title, text]` of the panel when nothing of the widget's is in #widget. */
+  function placeholderFor(state) {
+    const modal = current ? current.mode === 'modal' : choice('mode') === 'modal';
+    if (!modal) return [state, ...(PLACEHOLDERS[state] || PLACEHOLDERS.other)];
+    let key = 'none';
+    if (current && current.ended) key = current.ended;
+    else if (state === 'destroyed') key = 'destroyed';
+    else if (state !== 'none') key = 'open';
+    return [key, ...MODAL_PLACEHOLDERS[key]];
+  }
+
   function render() {
     const session = current && current.session;
     const state = session ? session.state : 'none';
@@ -371,11 +421,13 @@
     el.refresh.disabled = !live;
     el.remount.disabled = !config || lastRequest === null;
 
-    const hasFrame = el.widget.querySelector('iframe') !== null;
-    el.placeholder.hidden = hasFrame;
-    if (!hasFrame) {
-      const [title, text] = PLACEHOLDERS[state] || PLACEHOLDERS.other;
-      el.placeholder.dataset.state = state;
+    // The widget's own box (its loading and error screens, then the app) replaces the
+    // placeholder as soon as it is there, before the iframe is.
+    const hasBox = el.widget.firstElementChild !== null;
+    el.placeholder.hidden = hasBox;
+    if (!hasBox) {
+      const [key, title, text] = placeholderFor(state);
+      el.placeholder.dataset.state = key;
       el.placeholderTitle.textContent = title;
       el.placeholderText.textContent = text;
     }
@@ -485,6 +537,10 @@
   el.form.addEventListener('submit', start);
   el.form.addEventListener('input', formChanged);
   el.form.addEventListener('change', formChanged);
+  // Before a session, the panel says where the flow will open.
+  el.form.addEventListener('change', (event) => {
+    if (event.target.name === 'mode' && current === null) render();
+  });
   el.prefillEnabled.addEventListener('change', () => {
     el.prefillBody.hidden = !el.prefillEnabled.checked;
   });
@@ -506,7 +562,7 @@
   });
   el.clearLog.addEventListener('click', clearLog);
 
-  // The iframe is inserted once the token arrives, between two events: follow it directly.
+  // The widget's box comes and goes between two events: follow it directly.
   new MutationObserver(render).observe(el.widget, { childList: true });
 
   el.prefillBody.hidden = !el.prefillEnabled.checked;

@@ -4,12 +4,15 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { launchBrowser } from './harness.mjs';
-import { startRustServer, Demo, resultsPath } from './rust-server.mjs';
+import { startRustServer, Demo, MODAL_FRAME, holdTokens, failTokens, resultsPath } from './rust-server.mjs';
 
 let server;
 let browser;
 before(async () => {
-  server = await startRustServer();
+  // One client (this browser) starts a session in nearly every test, faster than the
+  // token endpoint's per-client limit (burst 10, 30 a minute) allows: that limit has its own
+  // tests (server/tests), so here it is out of the way.
+  server = await startRustServer({ env: { RATE_LIMIT_PER_MINUTE: '6000', RATE_LIMIT_BURST: '1000' } });
   browser = await launchBrowser();
 });
 after(async () => {
@@ -289,5 +292,268 @@ test('the demo is served with a strict CSP and Permissions-Policy, and the whole
   const violations = await d.page.evaluate(() => window.__violations);
   assert.deepEqual(violations.map((v) => [v.directive, v.blocked]), [['connect-src', `${server.mock}/`]]);
   assert.deepEqual(d.pageErrors, []);
+  await d.close();
+});
+
+// ---------------------------------------------------------------- the switches: dialog and Arabic
+
+const AR_LOADING = 'جارٍ تجهيز التحقق الآمن…';
+
+/** What the widget shows in `root` (#widget or the dialog): its screen, texts and direction. */
+function widgetScreen(page, root = '#widget') {
+  return page.evaluate((root) => {
+    const r = document.querySelector(root);
+    const box = r && r.querySelector('.vlens');
+    const layer = box && box.querySelector('.vlens-state');
+    const frame = box && box.querySelector('iframe');
+    return {
+      screen: layer ? (layer.classList.contains('vlens-loading') ? 'loading' : 'error') : frame ? 'app' : null,
+      role: layer && layer.getAttribute('role'),
+      text: layer && layer.querySelector('.vlens-message').textContent,
+      retry: layer && layer.querySelector('.vlens-retry') && layer.querySelector('.vlens-retry').textContent,
+      frameVisible: !!frame && getComputedStyle(frame).visibility === 'visible',
+      lang: box && (box.closest('[lang]') || box).getAttribute('lang'),
+      dir: box && box.closest('[dir]') && box.closest('[dir]').getAttribute('dir'),
+      placeholderHidden: document.getElementById('placeholder').hidden,
+    };
+  }, root);
+}
+
+/** The demo's dialog, or null when there is none. */
+function dialog(page) {
+  return page.evaluate(() => {
+    const d = document.querySelector('dialog.vlens-modal');
+    if (!d) return null;
+    return {
+      open: d.open,
+      modal: d.matches(':modal'),
+      label: d.getAttribute('aria-label'),
+      close: d.querySelector('.vlens-close').getAttribute('aria-label'),
+      dir: d.getAttribute('dir'),
+      lang: d.getAttribute('lang'),
+      focusInside: d.contains(document.activeElement),
+      inWidget: document.getElementById('widget').children.length,
+    };
+  });
+}
+
+/** The panel where the inline flow would be, the page's scroll lock and focus. */
+function panel(page) {
+  return page.evaluate(() => ({
+    hidden: document.getElementById('placeholder').hidden,
+    key: document.getElementById('placeholder').dataset.state,
+    title: document.getElementById('placeholder-title').textContent,
+    text: document.getElementById('placeholder-text').textContent,
+    state: document.getElementById('state').textContent,
+    overflow: getComputedStyle(document.documentElement).overflow,
+    focus: document.activeElement && document.activeElement.id,
+    alert: !document.getElementById('alert').hidden,
+    startDisabled: document.getElementById('start').disabled,
+  }));
+}
+
+/** Clicks the mock app from registration to its last Next (the minimal signature flow). */
+async function walk(frame) {
+  await Demo.next(frame, 'registration', 'kyc');
+  await Demo.next(frame, 'kyc', 'sign');
+  await Demo.waitScreen(frame, 'sign');
+  // The last Next completes the flow, and the dialog (with this frame) closes at once.
+  await frame.dispatchEvent('[data-testid="next"]', 'click');
+}
+
+test('the switches are labelled radio groups in fieldsets, English and in the page by default', async () => {
+  const d = await Demo.open(browser.context, server);
+  assert.deepEqual(await d.page.evaluate(() => [...document.querySelectorAll('#session-form fieldset.switch')].map((f) => ({
+    legend: f.querySelector('legend').textContent,
+    options: [...f.querySelectorAll('input[type="radio"]')].map((i) => [i.name, i.value, i.labels[0].textContent, i.checked]),
+  }))), [
+    { legend: 'Open the flow', options: [['mode', 'inline', 'In the page', true], ['mode', 'modal', 'In a dialog', false]] },
+    { legend: 'Language', options: [['locale', 'en', 'English', true], ['locale', 'ar', 'العربية', false]] },
+  ]);
+  assert.equal(await d.page.getByRole('radio', { name: 'In a dialog' }).count(), 1);
+  assert.equal(await d.page.getAttribute('label[for="locale-ar"]', 'lang'), 'ar');
+  // Keyboard: arrows move within a group, as for any radio group.
+  await d.page.focus('#mode-inline');
+  await d.page.keyboard.press('ArrowRight');
+  assert.equal(await d.page.isChecked('#mode-modal'), true);
+  assert.match((await panel(d.page)).text, /opens in a dialog over this page/, 'the panel says where the flow will open');
+  await d.page.keyboard.press('ArrowLeft');
+  assert.equal(await d.page.isChecked('#mode-inline'), true);
+  assert.match((await panel(d.page)).text, /opens here/);
+  await d.close();
+});
+
+test('modal: "In a dialog" opens the flow over the page with no element; through to completion, then the dialog closes and the panel says so', async () => {
+  const d = await Demo.open(browser.context, server);
+  await d.choose({ mode: 'modal' });
+  await d.start();
+  await d.waitFor(() => document.querySelector('dialog.vlens-modal')?.open === true, null, 'the dialog');
+  const m = await dialog(d.page);
+  assert.deepEqual(m, { open: true, modal: true, label: 'Identity verification', close: 'Close', dir: 'ltr', lang: 'en', focusInside: true, inWidget: 0 });
+  const during = await panel(d.page);
+  assert.deepEqual([during.hidden, during.key, during.title, during.overflow], [false, 'open', 'Verification in progress', 'hidden']);
+
+  const frame = await d.app(MODAL_FRAME);
+  assert.equal(new URL(frame.url()).origin, server.mock, 'the app of the mock origin, in the dialog');
+  await Demo.waitScreen(frame, 'registration');
+  assert.equal((await widgetScreen(d.page, 'dialog.vlens-modal')).frameVisible, true);
+  assert.equal((await panel(d.page)).state, 'ready');
+  await walk(frame);
+
+  const complete = await d.waitLog('vlens:complete');
+  assert.equal(complete.data.phoneNumber, '+201234567890');
+  await d.waitFor(() => !document.querySelector('dialog.vlens-modal'), null, 'the dialog to close');
+  await d.waitFor(() => document.getElementById('result').dataset.status === 'completed', null, '#result completed');
+  assert.deepEqual(JSON.parse(await d.page.textContent('#result')), { status: 'completed', data: complete.data });
+  const after = await panel(d.page);
+  assert.deepEqual(after, {
+    hidden: false, key: 'completed', title: 'Verification complete', text: 'The dialog closed at the end of the flow. The result is below.',
+    state: 'destroyed', overflow: 'visible', focus: 'start', alert: false, startDisabled: false,
+  });
+  const log = await d.log();
+  assert.deepEqual(log.slice(-4).map((e) => (e.type === 'vlens:state' ? e.detail.state : e.type)),
+    ['vlens:complete', 'completed', 'destroyed', 'vlens:destroy'], 'completion, then the dialog closed');
+  const types = log.map((e) => e.type);
+  assert.ok(!types.includes('vlens:error') && !types.includes('vlens:cancel'), String(types));
+  assert.equal(d.sessionRequests.length, 1);
+  assert.deepEqual(d.pageErrors, []);
+  assert.deepEqual(d.consoleErrors, []);
+  await d.close();
+});
+
+test('modal closed by the user (Close, then Escape): cancelled with reason closed, the panel says so, and Start opens it again', async () => {
+  const d = await Demo.open(browser.context, server);
+  await d.choose({ mode: 'modal' });
+  await d.start();
+  await d.waitLog('vlens:ready');
+  await d.page.getByRole('button', { name: 'Close' }).click();
+  await d.waitFor(() => document.getElementById('result').dataset.status === 'cancelled', null, '#result cancelled');
+  assert.deepEqual(JSON.parse(await d.page.textContent('#result')), { status: 'cancelled', data: { reason: 'closed' } });
+  assert.equal(await dialog(d.page), null);
+  const closed = await panel(d.page);
+  assert.deepEqual(closed, {
+    hidden: false, key: 'closed', title: 'Verification cancelled', text: 'You closed the dialog before the end. Press “Start verification” to start again.',
+    state: 'destroyed', overflow: 'visible', focus: 'start', alert: false, startDisabled: false,
+  });
+
+  // Again, and Escape this time (focus is on the dialog's Close button, not in the app).
+  await d.start();
+  await d.waitLog('vlens:ready', 2);
+  assert.equal((await dialog(d.page)).focusInside, true);
+  await d.page.keyboard.press('Escape');
+  await d.waitFor(() => !document.querySelector('dialog.vlens-modal'), null, 'the dialog to close on Escape');
+  const log = await d.log();
+  assert.deepEqual(log.filter((e) => e.type === 'vlens:cancel').map((e) => [e.session, e.detail]),
+    [['1', { data: { reason: 'closed' } }], ['2', { data: { reason: 'closed' } }]]);
+  assert.equal((await panel(d.page)).title, 'Verification cancelled');
+  assert.deepEqual(d.pageErrors, []);
+  await d.close();
+});
+
+test('switching from an inline session to the dialog ends the inline one first', async () => {
+  const d = await Demo.open(browser.context, server);
+  await d.start();
+  await d.waitLog('vlens:ready');
+  await d.choose({ mode: 'modal' });
+  await d.start();
+  await d.waitFor(() => document.querySelector('dialog.vlens-modal')?.open === true, null, 'the dialog');
+  const log = await d.log();
+  assert.ok(log.some((e) => e.session === '1' && e.type === 'vlens:destroy'), 'session #1 (inline) was destroyed');
+  assert.equal(await d.page.evaluate(() => document.querySelectorAll('iframe').length <= 1 && !document.querySelector('#widget iframe')), true);
+  assert.equal(await d.page.textContent('#placeholder-title'), 'Verification in progress');
+  await d.page.keyboard.press('Escape');
+  await d.waitFor(() => !document.querySelector('dialog.vlens-modal'), null, 'the dialog to close');
+  await d.close();
+});
+
+test('Arabic, in the page: the loading screen is Arabic and right to left while the token is on its way, then the app shows', async () => {
+  let hold;
+  const d = await Demo.open(browser.context, server, { prepare: async (page) => { hold = await holdTokens(page); } });
+  await d.choose({ locale: 'ar' });
+  await d.start();
+  await d.waitFor(() => !!document.querySelector('#widget .vlens-loading'), null, 'the loading screen');
+  const loading = await widgetScreen(d.page);
+  assert.deepEqual(loading, { screen: 'loading', role: 'status', text: AR_LOADING, retry: null, frameVisible: false, lang: 'ar', dir: 'rtl', placeholderHidden: true });
+  assert.equal(hold.count(), 1, 'the token request is the one held');
+  await hold.release();
+  await d.waitLog('vlens:ready');
+  await Demo.waitScreen(await d.app(), 'registration');
+  const ready = await widgetScreen(d.page);
+  assert.deepEqual([ready.screen, ready.frameVisible, ready.placeholderHidden], ['app', true, true]);
+  assert.deepEqual(d.pageErrors, []);
+  await d.close();
+});
+
+test('Arabic, in the page: a failing token endpoint shows the Arabic error with "Try again", which recovers', async () => {
+  let fail;
+  const d = await Demo.open(browser.context, server, { prepare: async (page) => { fail = await failTokens(page, 3); } });
+  await d.choose({ locale: 'ar' });
+  await d.start();
+  const err = await d.waitLog('vlens:error');
+  assert.equal(err.code, 'TOKEN_PROVIDER_FAILED');
+  assert.equal(fail.failed(), 3, 'the first call and two retries');
+  await d.waitFor(() => !!document.querySelector('#widget .vlens-error'), null, 'the error screen');
+  assert.deepEqual(await widgetScreen(d.page), {
+    screen: 'error', role: null, text: 'تعذّر بدء التحقق. تحقّق من اتصالك وحاول مرة أخرى.', retry: 'حاول مرة أخرى',
+    frameVisible: false, lang: 'ar', dir: 'rtl', placeholderHidden: true,
+  });
+  assert.equal(await d.page.evaluate(() => document.activeElement.className), 'vlens-message', 'focus on the message');
+  assert.equal(await d.page.textContent('#alert-title'), 'Verification error: TOKEN_PROVIDER_FAILED');
+  assert.match(await d.page.textContent('#alert-body'), /Vlens is busy, try again shortly\..*Press "Try again" or "Refresh token"\.$/);
+  await d.page.getByRole('button', { name: 'حاول مرة أخرى' }).click();
+  await d.waitLog('vlens:ready');
+  assert.deepEqual((await d.log()).filter((e) => e.type === 'vlens:token').map((e) => e.detail.reason), ['initial', 'retry', 'retry', 'refresh']);
+  assert.equal((await widgetScreen(d.page)).screen, 'app');
+  assert.equal(await d.page.isHidden('#alert'), true, 'the alert went with the error');
+  await d.close();
+});
+
+test('modal in Arabic: a right-to-left dialog with Arabic labels and loading text, through to completion with zero CSP violations', async () => {
+  let hold;
+  const d = await Demo.open(browser.context, server, { prepare: async (page) => { hold = await holdTokens(page); } });
+  await d.choose({ mode: 'modal', locale: 'ar' });
+  await d.start();
+  await d.waitFor(() => !!document.querySelector('dialog.vlens-modal .vlens-loading'), null, 'the loading screen in the dialog');
+  assert.deepEqual(await dialog(d.page), { open: true, modal: true, label: 'التحقق من الهوية', close: 'إغلاق', dir: 'rtl', lang: 'ar', focusInside: true, inWidget: 0 });
+  const loading = await widgetScreen(d.page, 'dialog.vlens-modal');
+  assert.deepEqual([loading.screen, loading.role, loading.text, loading.dir], ['loading', 'status', AR_LOADING, 'rtl']);
+  await hold.release();
+
+  const frame = await d.app(MODAL_FRAME);
+  await Demo.waitScreen(frame, 'registration');
+  await Demo.next(frame, 'registration', 'kyc');
+  await Demo.next(frame, 'kyc', 'sign');
+  assert.deepEqual(await frame.evaluate(() => window.__violations), [], 'no violation in the mock app');
+  await frame.dispatchEvent('[data-testid="next"]', 'click');
+  await d.waitLog('vlens:complete');
+  await d.waitFor(() => !document.querySelector('dialog.vlens-modal'), null, 'the dialog to close');
+  await d.waitFor(() => document.getElementById('result').dataset.status === 'completed', null, '#result completed');
+  assert.equal(d.response.headers()['content-security-policy'].includes("style-src 'self';"), true, 'the strict CSP is on');
+  assert.deepEqual(await d.page.evaluate(() => window.__violations), [], 'no violation on the demo page');
+  assert.equal((await panel(d.page)).title, 'Verification complete');
+  assert.deepEqual(d.pageErrors, []);
+  assert.deepEqual(d.consoleErrors, []);
+  await d.close();
+});
+
+test('axe-core finds no violations in the switches, nor in the demo with the dialog open in Arabic', async () => {
+  const d = await Demo.open(browser.context, server);
+  // Evaluated through the DevTools protocol, which the page's CSP does not govern.
+  await d.page.evaluate(fs.readFileSync(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url), 'utf8'));
+  const axe = (include) => d.page.evaluate(async (include) => {
+    // Colours are measured at rest, not halfway through the switches' transitions.
+    await Promise.all(document.querySelector('.switches').getAnimations({ subtree: true }).map((a) => a.finished.catch(() => {})));
+    const r = await window.axe.run({ include: [include] }, { resultTypes: ['violations'] });
+    return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  }, include);
+  assert.deepEqual(await axe('#session-form .switches'), []);
+  await d.choose({ mode: 'modal', locale: 'ar' });
+  assert.deepEqual(await axe('#session-form .switches'), [], 'with the other options checked');
+  await d.start();
+  await d.waitLog('vlens:ready');
+  assert.deepEqual(await axe('dialog.vlens-modal'), [], 'the dialog');
+  await d.page.keyboard.press('Escape');
+  await d.waitFor(() => !document.querySelector('dialog.vlens-modal'), null, 'the dialog to close');
+  assert.deepEqual(await axe('.area-widget'), [], 'the panel after the dialog closed');
   await d.close();
 });

@@ -113,7 +113,7 @@ async function runPage() {
 }
 
 test('the README has every usage example, in order', () => {
-  assert.deepEqual(Object.keys(examples), ['script-tag', 'custom-element', 'es-module', 'react', 'vue', 'next-route', 'next-page']);
+  assert.deepEqual(Object.keys(examples), ['script-tag', 'custom-element', 'es-module', 'react', 'vue', 'next-route', 'next-page', 'modal']);
   const readme = fs.readFileSync(path.join(repo, 'README.md'), 'utf8');
   assert.ok(readme.indexOf('## Usage') < readme.indexOf('## Reference') && readme.indexOf('## Usage') < 1200, 'the README starts with usage');
 });
@@ -188,4 +188,38 @@ test('README example Next.js: route.ts answers a token (forwarding to the server
     route = null;
     if (saved !== undefined) process.env.VLENS_API_KEY = saved;
   }
+});
+
+test('README example modal: verbatim HTML page; the button opens the dialog, completion closes it; again, and Escape cancels with reason closed', async () => {
+  route = null;
+  resetSite({ 'index.html': localise(examples.modal) });
+  const page = await browser.context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(`http://127.0.0.1:${site.address().port}/`);
+  assert.equal(await page.textContent('#status'), 'Not started');
+  assert.equal(await page.$('iframe'), null, 'nothing before the button');
+
+  await page.click('#verify');
+  await page.waitForFunction(() => document.querySelector('dialog.vlens-modal')?.open && !!document.querySelector('dialog iframe'), null, WAIT);
+  const frame = await (await page.$('dialog iframe')).contentFrame();
+  await frame.waitForFunction(() => !!window.__vlensMock, null, WAIT);
+  for (const [from, to] of [['registration', 'kyc'], ['kyc', 'sign']]) {
+    await page.waitForFunction((s) => document.getElementById('status').textContent === `Step: ${s}`, from, WAIT);
+    await Demo.next(frame, from, to);
+  }
+  await Demo.waitScreen(frame, 'sign');
+  await frame.dispatchEvent('[data-testid="next"]', 'click'); // completes: the dialog closes
+  await page.waitForFunction(() => document.getElementById('status').textContent === 'Done: completed', null, WAIT);
+  assert.equal(await page.$('dialog'), null, 'the dialog closed on completion');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'verify', 'focus back on the button');
+
+  await page.click('#verify');
+  await page.waitForFunction(() => document.getElementById('status').textContent === 'Step: registration', null, WAIT);
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(() => document.getElementById('status').textContent === 'Done: cancelled', null, WAIT);
+  assert.equal(await page.$('dialog'), null, 'Escape closed it');
+  assert.deepEqual(errors, []);
+  await page.close();
 });

@@ -7,6 +7,7 @@
 //
 // Every process started here is killed by its `stop()` (and, as a last resort, when
 // the test process exits).
+import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -237,6 +238,9 @@ function recorder() {
   });
 }
 
+/** The widget's iframe when the demo opens the flow in a dialog (the "In a dialog" switch). */
+export const MODAL_FRAME = 'dialog.vlens-modal iframe';
+
 export class Demo {
   /** Opens the demo at `server.demo` in a new page of `context` and waits for the mode badge. */
   static async open(context, server, { prepare } = {}) {
@@ -300,15 +304,27 @@ export class Demo {
     await this.page.click('#start');
   }
 
-  /** The widget's iframe element handle. */
-  async iframe() {
-    await this.waitFor(() => !!document.querySelector('#widget iframe'), null, 'the widget iframe');
-    return (await this.page.$('#widget iframe')).asElement();
+  /**
+   * Sets the demo's switches as a user would, by their labels: `mode` 'inline' | 'modal',
+   * `locale` 'en' | 'ar'.
+   */
+  async choose({ mode, locale } = {}) {
+    for (const [name, value] of [['mode', mode], ['locale', locale]]) {
+      if (value === undefined) continue;
+      await this.page.click(`label[for="${name}-${value}"]`);
+      assert.equal(await this.page.isChecked(`#${name}-${value}`), true, `the ${name} switch is on ${value}`);
+    }
+  }
+
+  /** The widget's iframe element handle: inline in #widget, or `MODAL_FRAME` in the dialog. */
+  async iframe(selector = '#widget iframe') {
+    await this.waitFor((selector) => !!document.querySelector(selector), selector, `the widget iframe (${selector})`);
+    return (await this.page.$(selector)).asElement();
   }
 
   /** The Playwright frame of the widget's iframe once the mock app runs in it. */
-  async app() {
-    const handle = await this.iframe();
+  async app(selector = '#widget iframe') {
+    const handle = await this.iframe(selector);
     const deadline = Date.now() + WAIT_MS;
     for (;;) {
       const frame = await handle.contentFrame();
@@ -362,6 +378,34 @@ export class Demo {
   close() {
     return this.page.close();
   }
+}
+
+/**
+ * Holds every POST /api/vlens/session of `page` until `release()`, so the widget's loading
+ * screen stays up for as long as a test looks at it; `count()` says how many are waiting.
+ */
+export async function holdTokens(page) {
+  const held = [];
+  let open = false;
+  await page.route('**/api/vlens/session', (route) => (open ? route.continue() : held.push(route)));
+  return {
+    count: () => held.length,
+    async release() {
+      open = true;
+      for (const route of held.splice(0)) await route.continue();
+    },
+  };
+}
+
+/** Answers the first `n` POST /api/vlens/session of `page` with a 503, then lets them through. */
+export async function failTokens(page, n) {
+  let failed = 0;
+  await page.route('**/api/vlens/session', (route) => {
+    if (failed >= n) return route.continue();
+    failed += 1;
+    return route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: 'Vlens is busy, try again shortly.' }) });
+  });
+  return { failed: () => failed };
 }
 
 /** The screenshot folder (gitignored), created on demand. */
