@@ -9,6 +9,7 @@ const CSS = `@layer vlens{
 .vlens-busy>iframe{visibility:hidden}
 .vlens-state{position:absolute;inset:0;display:flex;flex-direction:column;align-items:center;justify-content:center;gap:16px;padding:24px;text-align:center;background:var(--vlens-bg,#fff);border-radius:var(--vlens-radius,12px)}
 .vlens-message{margin:0;max-width:32em;outline:0}
+.vlens-message:lang(ar){font-size:1.125em}
 .vlens-spinner{width:32px;height:32px;border:4px solid var(--vlens-track,#e5e7eb);border-top-color:var(--vlens-accent,#1d4ed8);border-radius:50%;animation:vlens-spin 1s linear infinite}
 @keyframes vlens-spin{to{transform:rotate(1turn)}}
 @media (prefers-reduced-motion:reduce){.vlens-spinner{animation:none;border-color:var(--vlens-accent,#1d4ed8)}}
@@ -128,5 +129,9 @@ export const show = (box, screen, text, retry, onRetry, minHeight) => {
     button.textContent = retry;
     button.addEventListener('click', onRetry);
   }
-  if (screen || focused) message.focus();
+  if (screen || focused) {
+    // The least scrolling that shows it: a plain focus() would put it at the top of the window.
+    message.focus({ preventScroll: true });
+    if (message.scrollIntoView) message.scrollIntoView({ block: 'nearest' });
+  }
 };

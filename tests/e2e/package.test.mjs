@@ -104,6 +104,9 @@ for (const env of ['jsdom', 'happy-dom']) {
       assert.deepEqual(r.seen.filter((e) => e[0] !== 'event'), [['dom', 'vlens:token', 'initial'], ['provider', 'initial']]);
       assert.deepEqual(r.result, { status: 'destroyed' });
       assert.equal(r.after, 0);
+      assert.deepEqual(r.error, ['error', 'We couldn’t start the verification. Check your connection and try again.']);
+      assert.deepEqual(r.retried, ['loading', true], '"Try again" fetched a new token');
+      assert.deepEqual(r.modal, [{ status: 'cancelled', data: { reason: 'closed' } }, 0]);
     });
   }
 }

@@ -35,9 +35,26 @@ const session = mountVlens(el, ({ reason }) => { seen.push(['provider', reason])
 });
 await new Promise((r) => setTimeout(r, 50));
 const iframe = el.querySelector('iframe');
-const out = { state: session.state, src: iframe && iframe.getAttribute('src'), allow: iframe && iframe.getAttribute('allow'), seen };
+const out = { state: session.state, src: iframe && iframe.getAttribute('src'), allow: iframe && iframe.getAttribute('allow'), seen: seen.slice() };
 session.destroy();
 out.result = await session.result;
 out.after = el.querySelectorAll('iframe').length;
+
+// The error screen (it focuses its message and scrolls it into view where the DOM can), then
+// "Try again", and a modal closed by its button: none of it may throw where the emulation
+// lacks constructed stylesheets, scrollIntoView or showModal.
+let fail = true;
+const retried = mountVlens(el, () => (fail ? Promise.reject(new Error('down')) : 'token-456'), { baseUrl: 'http://localhost:8081', retries: 0 });
+await new Promise((r) => setTimeout(r, 50));
+out.error = [retried.state, el.querySelector('.vlens-message') && el.querySelector('.vlens-message').textContent];
+fail = false;
+el.querySelector('.vlens-retry').click();
+await new Promise((r) => setTimeout(r, 50));
+out.retried = [retried.state, !!el.querySelector('iframe')];
+retried.destroy();
+const modal = mountVlens(null, () => 'token-789', { baseUrl: 'http://localhost:8081', mode: 'modal' });
+await new Promise((r) => setTimeout(r, 50));
+document.querySelector('.vlens-close').click();
+out.modal = [await modal.result, document.querySelectorAll('dialog').length];
 console.log(JSON.stringify(out));
 await close();
