@@ -1,10 +1,11 @@
 // What the user sees around the iframe, drawn as the wasm engine decides (src/ui.rs picks
 // the screen and its texts). No style attribute and no <style> element: one constructed
-// stylesheet per document, so a strict CSP needs no 'unsafe-inline'. Its rules are in
-// `@layer vlens`, so any rule of the host's wins. Listeners sit on our own elements and go
-// with them.
+// stylesheet per document, so a strict CSP needs no 'unsafe-inline'. Each rule is one class
+// strong and comes after the page's own sheets: element and attribute resets (`button`,
+// `[type=button]`, `p`) cannot undo the screens, and a host rule one class stronger
+// (`.app .vlens-retry`) restyles them. Listeners sit on our own elements and go with them.
 
-const CSS = `@layer vlens{
+const CSS = `
 .vlens{position:relative;display:block;color:var(--vlens-fg,#1f2937);font:var(--vlens-font,16px/1.5 system-ui,sans-serif)}
 .vlens-busy>iframe{visibility:hidden}
 .vlens-state{position:absolute;inset:0;display:flex;flex-direction:column;align-items:center;justify-content:center;gap:16px;padding:24px;text-align:center;background:var(--vlens-bg,#fff);border-radius:var(--vlens-radius,12px)}
@@ -21,7 +22,7 @@ const CSS = `@layer vlens{
 .vlens-bar{display:flex;justify-content:flex-end;padding:4px}
 .vlens-close{width:44px;height:44px;border:0;border-radius:8px;background:none;color:inherit;font:28px/1 system-ui,sans-serif;cursor:pointer}
 @media (max-width:639.98px){.vlens-modal{width:100vw;height:100dvh;margin:0;border-radius:0}}
-}`;
+`;
 
 const css = (v) => (typeof v === 'number' ? v + 'px' : v);
 

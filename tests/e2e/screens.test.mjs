@@ -162,6 +162,23 @@ test('a strict CSP (no unsafe-inline styles) sees zero violations, and the scree
   await p.close();
 });
 
+test('host resets (Tailwind v3 preflight, Bootstrap reboot) do not undo the screens; a host rule one class stronger and the custom properties restyle them', async () => {
+  const p = await h.open('/host-reset.html');
+  await p.mount('r', h.token('status/500', key('reset')), { baseUrl: h.base('auto'), retries: 0 });
+  await p.evaluate(() => { const wrap = document.createElement('div'); wrap.className = 'brand'; document.body.appendChild(wrap); wrap.appendChild(T.container('b')); });
+  await p.mount('b', h.token('status/500', key('reset-b')), { baseUrl: h.base('auto'), retries: 0 });
+  await p.waitEvent('r', 'vlens:error');
+  await p.waitEvent('b', 'vlens:error');
+  const look = (cid) => p.evaluate((cid) => {
+    const b = getComputedStyle(document.querySelector(`#${cid} .vlens-retry`));
+    const m = getComputedStyle(document.querySelector(`#${cid} .vlens-message`));
+    return { background: b.backgroundColor, color: b.color, padding: b.padding, radius: b.borderRadius, margin: m.marginBottom };
+  }, cid);
+  assert.deepEqual(await look('r'), { background: 'rgb(29, 78, 216)', color: 'rgb(255, 255, 255)', padding: '10px 24px', radius: '8px', margin: '0px' });
+  assert.deepEqual(await look('b'), { background: 'rgb(13, 110, 110)', color: 'rgb(255, 255, 255)', padding: '10px 24px', radius: '999px', margin: '0px' });
+  await p.close();
+});
+
 // ---------------------------------------------------------------- modal
 
 /** A page with a button that opened the modal, so focus has somewhere to return to. */

@@ -25,6 +25,7 @@ const TYPES = {
   '.json': 'application/json',
   '.ts': 'text/plain; charset=utf-8',
   '.map': 'application/json',
+  '.css': 'text/css; charset=utf-8',
 };
 
 function serveFile(res, root, rel) {
@@ -160,6 +161,9 @@ export async function startServers() {
     if (p === '/host-script.html') return html(res, hostPage('script'));
     if (p === '/host-esm.html') return html(res, hostPage('esm'));
     if (p === '/blank.html') return html(res, '<!doctype html><html><head><meta charset="utf-8"><title>blank</title></head><body></body></html>');
+    if (p === '/host-reset.html') {
+      return html(res, hostPage('script').replace('</head>', '<link rel="stylesheet" href="/fixtures/reset.css"></head>'));
+    }
     if (p === '/host-ar.html') return html(res, hostPage('script').replace('<html>', '<html lang="ar-EG">'));
     if (p === '/axe.js') return serveFile(res, path.dirname(require.resolve('axe-core')), 'axe.min.js');
     if (p === '/host-camera-blocked.html') {
