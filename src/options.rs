@@ -308,12 +308,13 @@ pub(crate) fn read<J>(entries: Vec<(String, Value<J>)>, env: &impl Env) -> Resul
     // After the loop, so `messages` wins whatever the order of `locale` and `messages`.
     for (key, value) in messages {
         match (Text::named(&key), value) {
-            (Some(text), Some(s)) => cfg.texts.set(text, s),
+            // An empty text would leave a button or the dialog without a name.
+            (Some(text), Some(s)) if !s.trim().is_empty() => cfg.texts.set(text, s),
             _ => {
                 return Err(invalid(&[
                     "messages.",
                     &key,
-                    ": messages takes texts (strings) for the keys listed in the README",
+                    ": messages takes non-empty texts for the keys listed in the README",
                 ]))
             }
         }
@@ -655,9 +656,13 @@ pub(crate) mod tests {
             (vec![("messages", s("Retry"))], "messages must be an object"),
             (
                 vec![("messages", Value::Entries(vec![("colour".into(), Some("red".into()))]))],
-                "messages.colour: messages takes texts",
+                "messages.colour: messages takes",
             ),
-            (vec![("messages", Value::Entries(vec![("close".into(), None)]))], "messages.close: messages takes texts"),
+            (vec![("messages", Value::Entries(vec![("close".into(), None)]))], "messages.close: messages takes"),
+            (
+                vec![("messages", Value::Entries(vec![("retry".into(), Some(" ".into()))]))],
+                "messages.retry: messages takes",
+            ),
             (vec![("ui", s("no"))], "ui must be true or false"),
             (vec![("mode", s("popup"))], "mode must be 'inline' or 'modal'"),
             (vec![("ApiKey", s("k"))], "stay on your server"),

@@ -365,7 +365,7 @@ export interface VlensOptions {
   ApiKey?: never;
 }
 
-/** Texts of the built-in screens, each replacing the locale's own. */
+/** Texts of the built-in screens, each replacing the locale's own; each must be a non-empty string. */
 export interface VlensMessages {
   /** Loading screen. English: "Preparing secure verification…". */
   loading?: string;
