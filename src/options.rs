@@ -82,11 +82,14 @@ enum Opt {
     Messages,
     Ui,
     Mode,
+    ReadyOn,
+    ParseMessage,
+    Debug,
     On(Callback),
 }
 
 /// Every option, by name: the one place option names live.
-const OPTIONS: [(&str, Opt); 24] = [
+const OPTIONS: [(&str, Opt); 27] = [
     ("baseUrl", Opt::BaseUrl),
     ("height", Opt::Height),
     ("width", Opt::Width),
@@ -103,6 +106,9 @@ const OPTIONS: [(&str, Opt); 24] = [
     ("messages", Opt::Messages),
     ("ui", Opt::Ui),
     ("mode", Opt::Mode),
+    ("readyOn", Opt::ReadyOn),
+    ("parseMessage", Opt::ParseMessage),
+    ("debug", Opt::Debug),
     ("onReady", Opt::On(Callback::Ready)),
     ("onStep", Opt::On(Callback::Step)),
     ("onResize", Opt::On(Callback::Resize)),
@@ -162,6 +168,15 @@ pub(crate) enum Mode {
     Modal,
 }
 
+/// When the app counts as shown (`readyOn`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ReadyOn {
+    /// At the iframe's first `load` or the app's v1 `ready`, whichever comes first.
+    Load,
+    /// Only at the app's v1 `ready`.
+    Message,
+}
+
 /// The rules of a session that the engine applies.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Rules {
@@ -185,6 +200,10 @@ pub(crate) struct Rules {
     pub ui: bool,
     /// Inline or modal.
     pub mode: Mode,
+    /// What makes the app count as ready.
+    pub ready_on: ReadyOn,
+    /// Whether every app message, state change and event is also logged (`debug`).
+    pub debug: bool,
 }
 
 /// Everything read from `options`.
@@ -205,6 +224,8 @@ pub(crate) struct Config<J> {
     pub signal: Option<J>,
     /// The host's callbacks.
     pub callbacks: Vec<(Callback, J)>,
+    /// The host's `parseMessage`, replacing the v1 parser.
+    pub parse_message: Option<J>,
     /// Option names not recognised (probable typos: warned about, not refused).
     pub unknown: Vec<String>,
 }
@@ -228,6 +249,8 @@ pub(crate) fn read<J>(entries: Vec<(String, Value<J>)>, env: &impl Env) -> Resul
             max_height: None,
             ui: true,
             mode: Mode::Inline,
+            ready_on: ReadyOn::Load,
+            debug: false,
         },
         height: Length::Px(700.0),
         width: Length::Css("100%".into()),
@@ -236,6 +259,7 @@ pub(crate) fn read<J>(entries: Vec<(String, Value<J>)>, env: &impl Env) -> Resul
         texts: Texts::new(Locale::of_page(&env.page_lang())),
         signal: None,
         callbacks: Vec::new(),
+        parse_message: None,
         unknown: Vec::new(),
     };
     let mut extras: Vec<String> = Vec::new();
@@ -296,6 +320,21 @@ pub(crate) fn read<J>(entries: Vec<(String, Value<J>)>, env: &impl Env) -> Resul
             (Opt::Mode, Value::Str(m)) if m == "inline" => cfg.rules.mode = Mode::Inline,
             (Opt::Mode, Value::Str(m)) if m == "modal" => cfg.rules.mode = Mode::Modal,
             (Opt::Mode, _) => return Err(invalid(&["mode must be 'inline' or 'modal'"])),
+            (Opt::ReadyOn, Value::Str(r)) if r == "load" => cfg.rules.ready_on = ReadyOn::Load,
+            (Opt::ReadyOn, Value::Str(r)) if r == "message" => cfg.rules.ready_on = ReadyOn::Message,
+            (Opt::ReadyOn, _) => {
+                return Err(invalid(&[
+                    "readyOn must be 'load' (show the app when its page loads) or 'message' (wait for its v1 ready message)",
+                ]))
+            }
+            (Opt::ParseMessage, Value::Function(f)) => cfg.parse_message = Some(f),
+            (Opt::ParseMessage, _) => {
+                return Err(invalid(&[
+                    "parseMessage must be a function (data) => ({ type, data }) or null, mapping the app's messages",
+                ]))
+            }
+            (Opt::Debug, Value::Bool(b)) => cfg.rules.debug = b,
+            (Opt::Debug, _) => return Err(invalid(&["debug must be true or false"])),
             (Opt::On(cb), Value::Function(f)) => cfg.callbacks.push((cb, f)),
             (Opt::On(_), _) => return Err(invalid(&[name, " must be a function"])),
         }
@@ -562,6 +601,7 @@ pub(crate) mod tests {
         assert_eq!(c.allow, "camera; microphone");
         assert_eq!(c.title, "Vlens identity verification");
         assert!(c.rules.auto_resize);
+        assert_eq!((c.rules.ready_on, c.rules.debug, c.parse_message), (ReadyOn::Load, false, None));
     }
 
     #[test]
@@ -588,6 +628,9 @@ pub(crate) mod tests {
             ("locale", s("ar-EG")),
             ("ui", Value::Bool(false)),
             ("mode", s("modal")),
+            ("readyOn", s("message")),
+            ("parseMessage", Value::Function(4)),
+            ("debug", Value::Bool(true)),
         ]);
         assert_eq!(c.rules.base, "http://localhost:9/vlens");
         assert_eq!(c.rules.origin, "http://localhost:9");
@@ -603,6 +646,7 @@ pub(crate) mod tests {
         assert_eq!((c.texts.locale, c.texts.get(Text::Retry)), (Locale::Ar, "Again"));
         assert_eq!(c.texts.get(Text::Close), "إغلاق");
         assert_eq!((c.rules.ui, c.rules.mode), (false, Mode::Modal));
+        assert_eq!((c.rules.ready_on, c.rules.debug, c.parse_message), (ReadyOn::Message, true, Some(4)));
     }
 
     #[test]
@@ -665,6 +709,12 @@ pub(crate) mod tests {
             ),
             (vec![("ui", s("no"))], "ui must be true or false"),
             (vec![("mode", s("popup"))], "mode must be 'inline' or 'modal'"),
+            (vec![("readyOn", s("ready"))], "readyOn must be 'load'"),
+            (vec![("readyOn", Value::Bool(true))], "readyOn must be 'load'"),
+            (vec![("parseMessage", s("v1"))], "parseMessage must be a function"),
+            (vec![("parseMessage", Value::Entries(vec![]))], "parseMessage must be a function"),
+            (vec![("debug", s("true"))], "debug must be true or false"),
+            (vec![("debug", Value::Num(1.0))], "debug must be true or false"),
             (vec![("ApiKey", s("k"))], "stay on your server"),
             (vec![("x-api-key", s("k"))], "stay on your server"),
         ] {

@@ -2,7 +2,7 @@
 //! over random input sequences (proptest).
 
 use crate::error::ErrorCode;
-use crate::options::{Mode, Rules};
+use crate::options::{Mode, ReadyOn, Rules};
 use crate::protocol::AppMessage;
 use crate::session::{Effect, Event, Input, Outcome, Session, State, Timer};
 use crate::token::{self, Failure, Reason};
@@ -22,6 +22,8 @@ fn rules() -> Rules {
         max_height: Some(900.0),
         ui: false,
         mode: Mode::Inline,
+        ready_on: ReadyOn::Message,
+        debug: false,
     }
 }
 

@@ -202,13 +202,24 @@ export interface VlensAppErrorDetail {
  */
 export type VlensErrorDetail = VlensWidgetErrorDetail | VlensAppErrorDetail;
 
-/** Detail of `vlens:message`: any other well-formed message from the app. */
-export interface VlensMessageDetail {
-  /** The message `type`. */
-  readonly type: string;
-  /** The message `data` (`{}` when absent). */
-  readonly data: unknown;
-}
+/**
+ * Detail of `vlens:message`: a message from the widget's own iframe and the exact Vlens
+ * origin that no typed event covers. `type` is the v1 (or `parseMessage`-mapped) type of a
+ * message of a type the widget does not know, with its `data` (`{}` when absent); `type`
+ * is `null` for a message that is not v1 at all (nor mapped), with `data` exactly as the
+ * app posted it (a string stays the string).
+ */
+export type VlensMessageDetail =
+  | { readonly type: string; readonly data: unknown }
+  | { readonly type: null; readonly data: unknown };
+
+/**
+ * What {@link VlensOptions.parseMessage} returns for a message: a v1 `type` (`'ready'`,
+ * `'step'` with `data.step`, `'resize'` with `data.height`, `'completed'`, `'cancelled'`,
+ * `'error'`, `'token-expired'`, or any other type for `vlens:message`) and its `data`; or
+ * `null`/`undefined` to pass the message on raw (`vlens:message` with `type: null`).
+ */
+export type VlensParsedMessage = { type: string; data?: unknown } | null | undefined;
 
 /** Detail of `vlens:state`: the session's new {@link VlensSession.state}. */
 export interface VlensStateDetail {
@@ -335,6 +346,25 @@ export interface VlensOptions {
    * way the session is destroyed when the dialog closes.
    */
   mode?: 'inline' | 'modal';
+  /**
+   * When the app counts as ready (shown, `state: 'ready'`, `vlens:ready`). `'load'`
+   * (default): at the iframe's first `load` event or the app's v1 `ready` message,
+   * whichever comes first, so an app that posts nothing is usable at once. `'message'`:
+   * only at the v1 `ready` message (the loading screen stays until then, and
+   * `LOAD_TIMEOUT` catches a dead app); choose it when the app is known to speak v1.
+   */
+  readyOn?: 'load' | 'message';
+  /**
+   * Maps the app's own messages onto the widget's events, replacing the v1 parser. Called
+   * only for messages from the widget's iframe and the exact Vlens origin, with the message
+   * as posted. A throw is logged and the message passes on raw.
+   */
+  parseMessage?: (data: unknown) => VlensParsedMessage;
+  /**
+   * Also log, with `console.debug`, every message from the app (after the sender and origin
+   * checks), every state change and every event. Errors are logged whatever this says.
+   */
+  debug?: boolean;
 
   /** Called on `vlens:ready`. Callbacks run before the DOM event is dispatched. */
   onReady?: (detail: VlensEmptyDetail) => void;
