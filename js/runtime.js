@@ -29,8 +29,14 @@ export const parseUrl = (url, base) => {
   }
 };
 
-// Callbacks first (a throwing one is reported, not fatal), then the DOM event.
-export const emit = (target, name, detail, own, any) => {
+// The console first (errors as `CODE: message`, so they read well with no handler), then
+// callbacks (a throwing one is reported, not fatal), then the DOM event.
+export const emit = (target, name, detail, own, any, level) => {
+  if (level) {
+    const { code, appCode, message } = detail;
+    if (code) log(level, code + (appCode ? ' (' + appCode + ')' : '') + ': ' + message);
+    else log(level, name, detail);
+  }
   for (const [f, args] of [[own, [detail]], [any, [name, detail]]]) {
     try {
       if (f) f(...args);
@@ -39,6 +45,10 @@ export const emit = (target, name, detail, own, any) => {
     }
   }
   target.dispatchEvent(new CustomEvent(name, { bubbles: true, composed: true, detail }));
+};
+
+export const log = (level, text, value) => {
+  console[level]('vlens-widget: ' + text, ...(value === undefined ? [] : [value]));
 };
 
 const css = (v) => (typeof v === 'number' ? v + 'px' : v);

@@ -3,7 +3,7 @@
 use crate::error::ErrorCode;
 use crate::js;
 use crate::options::Callback;
-use crate::session::Event;
+use crate::session::{Event, Level};
 use alloc::vec::Vec;
 use js_sys::Function;
 use wasm_bindgen::JsValue;
@@ -34,7 +34,9 @@ fn describe(event: Event<JsValue>) -> (&'static str, Option<Callback>, JsValue) 
                 Some(code.map_or(JsValue::UNDEFINED, JsValue::from)),
             ),
         ),
-        Event::Message(kind, data) => ("vlens:message", None, o(&[("type", kind.into()), ("data", data)])),
+        Event::Message(kind, data) => {
+            ("vlens:message", None, o(&[("type", kind.map_or(JsValue::NULL, JsValue::from)), ("data", data)]))
+        }
         Event::Destroy => ("vlens:destroy", None, o(&[])),
     }
 }
@@ -53,13 +55,19 @@ fn error_detail(code: ErrorCode, message: &str, recoverable: bool, app_code: Opt
     detail
 }
 
-/// Delivers an event: its callback, then `onEvent`, then a DOM event on `container`.
-pub(crate) fn deliver(container: &Element, callbacks: &[(Callback, Function)], event: Event<JsValue>) {
+/// Delivers an event: its callback, then `onEvent`, then a DOM event on `container`; and to
+/// the console at `level`, if any.
+pub(crate) fn deliver(
+    container: &Element,
+    callbacks: &[(Callback, Function)],
+    event: Event<JsValue>,
+    level: Option<Level>,
+) {
     let (name, own, detail) = describe(event);
     let find = |which: Option<Callback>| {
         callbacks.iter().find(|(c, _)| Some(*c) == which).map_or(JsValue::UNDEFINED, |(_, f)| f.into())
     };
-    js::emit(container, name, &detail, &find(own), &find(Some(Callback::Any)));
+    js::emit(container, name, &detail, &find(own), &find(Some(Callback::Any)), level.map_or("", Level::as_str));
 }
 
 /// The callbacks taken from the options at mount.

@@ -13,7 +13,7 @@ use crate::js;
 use crate::options::{self, Env, Mode, UrlParts};
 use crate::protocol;
 use crate::provider::Provider;
-use crate::session::{Attempt, Effect, Event, Input, Outcome, Session, State, Timer};
+use crate::session::{Attempt, Effect, Event, Input, Note, Outcome, Read, Session, State, Timer};
 use crate::token::Failure;
 use crate::ui::{Screen, Text, Texts};
 use alloc::collections::VecDeque;
@@ -135,6 +135,8 @@ pub(crate) struct Exec {
     mode: Mode,
     provider: Provider,
     callbacks: Callbacks,
+    /// The host's `parseMessage`, called in place of the v1 parser.
+    parse_message: Option<Function>,
     signal: Option<web_sys::AbortSignal>,
     frame: RefCell<Option<HtmlIFrameElement>>,
     /// Where the iframe goes: our box (see `js/ui.js`), else the container itself.
@@ -230,6 +232,7 @@ pub(crate) fn mount(element: &JsValue, token_provider: &JsValue, options: &JsVal
         mode: cfg.rules.mode,
         provider,
         callbacks: cfg.callbacks.into_iter().map(|(c, f)| (c, f.unchecked_into())).collect(),
+        parse_message: cfg.parse_message.map(JsCast::unchecked_into),
         signal: cfg.signal.map(JsCast::unchecked_into),
         frame: RefCell::new(None),
         boxed: RefCell::new(None),
@@ -306,7 +309,7 @@ impl Exec {
                 }
             }
             Kind::Message => match self.accept(value.unchecked_ref()) {
-                Some((msg, data)) => Input::App(msg, data),
+                Some(data) => Input::Message(data.clone(), self.read(data)),
                 None => return,
             },
             Kind::Load => Input::FrameLoaded,
@@ -317,24 +320,24 @@ impl Exec {
         self.input(input);
     }
 
-    /// The checks every incoming message passes, in order: sender window, exact origin, shape.
-    fn accept(&self, ev: &MessageEvent) -> Option<(protocol::AppMessage, JsValue)> {
+    /// The checks every incoming message passes, in order: sender window, exact origin. What
+    /// passes is the app's, whatever its shape: it is read next, and surfaces one way or another.
+    fn accept(&self, ev: &MessageEvent) -> Option<JsValue> {
         let window = self.iframe()?.content_window()?;
         if JsValue::from(ev.source()?) != JsValue::from(window) || ev.origin() != self.origin {
             return None;
         }
-        let mut data = ev.data();
-        if let Some(text) = js::short_string(&data, protocol::MAX_STRING_MESSAGE) {
-            data = js_sys::JSON::parse(&text.ok()?).ok()?;
+        Some(ev.data())
+    }
+
+    /// Reads a message with the host's `parseMessage`, else as v1.
+    fn read(&self, data: JsValue) -> Read<JsValue> {
+        let Some(parse) = &self.parse_message else { return v1(data) };
+        match parse.call1(&JsValue::UNDEFINED, &data) {
+            Ok(mapped) if mapped.is_undefined() || mapped.is_null() => Read::Raw,
+            Ok(mapped) => typed(protocol::typed(&js::JsView(mapped.clone())), &mapped),
+            Err(error) => Read::ParserThrew(error),
         }
-        if !data.is_object() {
-            return None;
-        }
-        let view = js::JsView(data);
-        let msg = protocol::parse(&view)?;
-        let payload = js::get(&view.0, "data");
-        let payload = if payload.is_undefined() || payload.is_null() { js::object(&[]) } else { payload };
-        Some((msg, payload))
     }
 
     /// Feeds the engine, then runs what it asks for with no borrow held, so callbacks into
@@ -463,11 +466,11 @@ impl Exec {
                     js::set_height(&frame, height);
                 }
             }
-            Effect::Emit(event) => {
+            Effect::Emit(event, level) => {
                 if event == Event::Destroy {
                     self.release();
                 }
-                events::deliver(&self.container, &self.callbacks, event);
+                events::deliver(&self.container, &self.callbacks, event, level);
             }
             Effect::Settle(outcome) => {
                 let (status, data) = match outcome {
@@ -483,6 +486,15 @@ impl Exec {
                 }
             }
             Effect::RemoveFrame => self.remove_frame(),
+            Effect::Log(level, note) => {
+                let (text, value) = match note {
+                    Note::Received(data) => ("message from the app (debug: true)", data),
+                    Note::ParserThrew(error) => {
+                        ("parseMessage threw: this message and later ones it throws on pass on raw (vlens:message, type null)", error)
+                    }
+                };
+                js::log(level.as_str(), text, &value);
+            }
         }
     }
 
@@ -510,4 +522,28 @@ impl Exec {
         drop(self.listeners.take());
         SESSIONS.0.borrow_mut().retain(|s| !Rc::ptr_eq(s, self));
     }
+}
+
+/// A v1 message: an object, or a JSON string of one, with `source: 'vlens'` and `version: 1`.
+fn v1(data: JsValue) -> Read<JsValue> {
+    let object = match js::short_string(&data, protocol::MAX_STRING_MESSAGE) {
+        Some(Ok(text)) => js_sys::JSON::parse(&text).unwrap_or(JsValue::UNDEFINED),
+        Some(Err(())) => JsValue::UNDEFINED,
+        None => data,
+    };
+    if !object.is_object() {
+        return Read::Raw;
+    }
+    match protocol::parse(&js::JsView(object.clone())) {
+        protocol::Envelope::Message(msg) => typed(Some(msg), &object),
+        protocol::Envelope::Malformed => Read::Malformed,
+        protocol::Envelope::Foreign => Read::Raw,
+    }
+}
+
+/// A read message with its `data` (`{}` when absent).
+fn typed(msg: Option<protocol::AppMessage>, body: &JsValue) -> Read<JsValue> {
+    let Some(msg) = msg else { return Read::Malformed };
+    let payload = js::get(body, "data");
+    Read::App(msg, if payload.is_undefined() || payload.is_null() { js::object(&[]) } else { payload })
 }

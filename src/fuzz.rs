@@ -3,7 +3,7 @@
 //! `PROPTEST_CASES=1000000 cargo test --release --lib fuzz` (`npm run fuzz`).
 
 use crate::options::{self, tests::FakeEnv, Value as Opt};
-use crate::protocol::{self, AppMessage, Field, MessageView};
+use crate::protocol::{self, AppMessage, Envelope, Field, MessageView};
 use crate::token;
 use proptest::prelude::*;
 use serde_json::Value;
@@ -105,7 +105,11 @@ proptest! {
 
     #[test]
     fn arbitrary_values_never_panic_and_stay_bounded(v in value()) {
-        if let Some(msg) = protocol::parse(&Json(&v)) {
+        if let Envelope::Message(msg) = protocol::parse(&Json(&v)) {
+            check_bounded(&msg);
+        }
+        // What a host's parseMessage returns is read by the same rules.
+        if let Some(msg) = protocol::typed(&Json(&v)) {
             check_bounded(&msg);
         }
     }
@@ -113,9 +117,13 @@ proptest! {
     #[test]
     fn arbitrary_envelopes_never_panic(kind in leaf(), data in value(), version in leaf()) {
         let v = serde_json::json!({ "source": "vlens", "version": version, "type": kind, "data": data });
-        if let Some(msg) = protocol::parse(&Json(&v)) {
-            check_bounded(&msg);
-            prop_assert_eq!(v["version"].as_f64(), Some(1.0));
+        match protocol::parse(&Json(&v)) {
+            Envelope::Message(msg) => {
+                check_bounded(&msg);
+                prop_assert_eq!(v["version"].as_f64(), Some(1.0));
+            }
+            Envelope::Malformed => prop_assert_eq!(v["version"].as_f64(), Some(1.0)),
+            Envelope::Foreign => prop_assert_ne!(v["version"].as_f64(), Some(1.0)),
         }
     }
 
@@ -164,12 +172,12 @@ fn deep_and_huge_inputs_are_dropped_cheaply() {
         wrapper.insert("data".into(), deep);
         deep = Value::Object(wrapper);
     }
-    assert_eq!(protocol::parse(&Json(&deep)), None);
+    assert_eq!(protocol::parse(&Json(&deep)), Envelope::Foreign);
     let huge = serde_json::json!({ "source": "vlens", "version": 1, "type": "x".repeat(5 << 20) });
-    assert_eq!(protocol::parse(&Json(&huge)), None);
+    assert_eq!(protocol::parse(&Json(&huge)), Envelope::Malformed);
     let huge_step =
         serde_json::json!({ "source": "vlens", "version": 1, "type": "step", "data": { "step": "s".repeat(5 << 20) } });
-    assert_eq!(protocol::parse(&Json(&huge_step)), None);
+    assert_eq!(protocol::parse(&Json(&huge_step)), Envelope::Malformed);
     // Dropping the deep value recursively would overflow the test's stack; leak it instead.
     std::mem::forget(deep);
 }

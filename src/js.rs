@@ -24,8 +24,9 @@ extern "C" {
     /// `[href, protocol, hostname, origin, pathname, search, hash, hasCredentials]` or `null`.
     #[wasm_bindgen(js_name = parseUrl)]
     pub(crate) fn parse_url(url: &str, base: Option<String>) -> JsValue;
-    /// Calls `own(detail)` and `any(name, detail)` if given, then dispatches the DOM event.
-    pub(crate) fn emit(target: &JsValue, name: &str, detail: &JsValue, own: &JsValue, any: &JsValue);
+    /// Logs at `level` (unless empty), calls `own(detail)` and `any(name, detail)` if given,
+    /// then dispatches the DOM event.
+    pub(crate) fn emit(target: &JsValue, name: &str, detail: &JsValue, own: &JsValue, any: &JsValue, level: &str);
     /// A new iframe in `container`, sized (a number is pixels), loading `src`.
     pub(crate) fn frame(
         container: &web_sys::Element,
@@ -39,6 +40,8 @@ extern "C" {
     /// Sets the iframe's height in CSS pixels.
     #[wasm_bindgen(js_name = setHeight)]
     pub(crate) fn set_height(frame: &web_sys::HtmlIFrameElement, px: f64);
+    /// `console[level]('vlens-widget: ' + text, value?)`.
+    pub(crate) fn log(level: &str, text: &str, value: &JsValue);
     /// Resolves to `[status, contentType, text]`.
     #[wasm_bindgen(js_name = fetchAnswer)]
     pub(crate) fn fetch_answer(url: &str, init: &JsValue) -> Promise;

@@ -85,14 +85,28 @@ fn short_str(field: Field) -> Option<String> {
     }
 }
 
-/// Reads a message, or `None` when it is not a well-formed Vlens message.
-pub(crate) fn parse<V: MessageView>(msg: &V) -> Option<AppMessage> {
-    if msg.field("source", 16) != Field::Str(APP_SOURCE.into()) {
-        return None;
+/// What an incoming message is, read as v1.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Envelope {
+    /// A well-formed v1 message.
+    Message(AppMessage),
+    /// `source: 'vlens'` and `version: 1`, but a missing type or wrong fields: dropped.
+    Malformed,
+    /// Not a v1 message at all: passed on raw.
+    Foreign,
+}
+
+/// Reads a message posted by the app as v1.
+pub(crate) fn parse<V: MessageView>(msg: &V) -> Envelope {
+    if msg.field("source", 16) != Field::Str(APP_SOURCE.into()) || msg.field("version", 0) != Field::Num(VERSION) {
+        return Envelope::Foreign;
     }
-    if msg.field("version", 0) != Field::Num(VERSION) {
-        return None;
-    }
+    typed(msg).map_or(Envelope::Malformed, Envelope::Message)
+}
+
+/// Reads `{type, data}`: the body of a v1 message, or what the host's `parseMessage`
+/// returned. `None` when the type or the fields its type needs are missing or wrong.
+pub(crate) fn typed<V: MessageView>(msg: &V) -> Option<AppMessage> {
     let kind = short_str(msg.field("type", MAX_TYPE))?;
     let data = msg.data();
     let parsed = match kind.as_str() {
@@ -168,6 +182,14 @@ mod tests {
         V::O(pairs.into_iter().collect())
     }
 
+    /// The message a v1 read finds, if any.
+    fn v1(m: &V) -> Option<AppMessage> {
+        match parse(m) {
+            Envelope::Message(m) => Some(m),
+            _ => None,
+        }
+    }
+
     fn msg(kind: V, data: Option<V>) -> V {
         let mut m = vec![("source", V::S("vlens")), ("version", V::N(1.0)), ("type", kind)];
         if let Some(d) = data {
@@ -178,26 +200,23 @@ mod tests {
 
     #[test]
     fn reads_every_known_type() {
-        assert_eq!(parse(&msg(V::S("ready"), None)), Some(AppMessage::Ready));
+        assert_eq!(v1(&msg(V::S("ready"), None)), Some(AppMessage::Ready));
         assert_eq!(
-            parse(&msg(V::S("step"), Some(obj(vec![("step", V::S("kyc"))])))),
+            v1(&msg(V::S("step"), Some(obj(vec![("step", V::S("kyc"))])))),
             Some(AppMessage::Step("kyc".into()))
         );
-        assert_eq!(
-            parse(&msg(V::S("resize"), Some(obj(vec![("height", V::N(812.5))])))),
-            Some(AppMessage::Resize(812.5))
-        );
-        assert_eq!(parse(&msg(V::S("completed"), Some(obj(vec![])))), Some(AppMessage::Completed));
-        assert_eq!(parse(&msg(V::S("cancelled"), None)), Some(AppMessage::Cancelled));
-        assert_eq!(parse(&msg(V::S("token-expired"), None)), Some(AppMessage::TokenExpired));
-        assert_eq!(parse(&msg(V::S("progress"), None)), Some(AppMessage::Other("progress".into())));
+        assert_eq!(v1(&msg(V::S("resize"), Some(obj(vec![("height", V::N(812.5))])))), Some(AppMessage::Resize(812.5)));
+        assert_eq!(v1(&msg(V::S("completed"), Some(obj(vec![])))), Some(AppMessage::Completed));
+        assert_eq!(v1(&msg(V::S("cancelled"), None)), Some(AppMessage::Cancelled));
+        assert_eq!(v1(&msg(V::S("token-expired"), None)), Some(AppMessage::TokenExpired));
+        assert_eq!(v1(&msg(V::S("progress"), None)), Some(AppMessage::Other("progress".into())));
     }
 
     #[test]
     fn reads_app_errors_with_and_without_fields() {
         let full = obj(vec![("code", V::S("OCR_FAILED")), ("message", V::S("blurry")), ("recoverable", V::B(true))]);
         assert_eq!(
-            parse(&msg(V::S("error"), Some(full))),
+            v1(&msg(V::S("error"), Some(full))),
             Some(AppMessage::Error {
                 code: Some("OCR_FAILED".into()),
                 message: Some("blurry".into()),
@@ -206,46 +225,57 @@ mod tests {
         );
         let wrong_types = obj(vec![("code", V::N(3.0)), ("message", V::Null), ("recoverable", V::S("yes"))]);
         assert_eq!(
-            parse(&msg(V::S("error"), Some(wrong_types))),
+            v1(&msg(V::S("error"), Some(wrong_types))),
             Some(AppMessage::Error { code: None, message: None, recoverable: None })
         );
         assert_eq!(
-            parse(&msg(V::S("error"), None)),
+            v1(&msg(V::S("error"), None)),
             Some(AppMessage::Error { code: None, message: None, recoverable: None })
         );
     }
 
     #[test]
-    fn drops_foreign_or_malformed_envelopes() {
+    fn tells_foreign_messages_from_malformed_v1_ones() {
+        use Envelope::{Foreign, Malformed};
         let no_source = obj(vec![("version", V::N(1.0)), ("type", V::S("ready"))]);
-        assert_eq!(parse(&no_source), None);
+        assert_eq!(parse(&no_source), Foreign);
         let other_source = obj(vec![("source", V::S("other")), ("version", V::N(1.0)), ("type", V::S("ready"))]);
-        assert_eq!(parse(&other_source), None);
+        assert_eq!(parse(&other_source), Foreign);
         let host_echo = obj(vec![("source", V::S("vlens-host")), ("version", V::N(1.0)), ("type", V::S("token"))]);
-        assert_eq!(parse(&host_echo), None);
+        assert_eq!(parse(&host_echo), Foreign);
         let v2 = obj(vec![("source", V::S("vlens")), ("version", V::N(2.0)), ("type", V::S("ready"))]);
-        assert_eq!(parse(&v2), None);
+        assert_eq!(parse(&v2), Foreign);
         let version_string = obj(vec![("source", V::S("vlens")), ("version", V::S("1")), ("type", V::S("ready"))]);
-        assert_eq!(parse(&version_string), None);
+        assert_eq!(parse(&version_string), Foreign);
+        assert_eq!(parse(&V::Null), Foreign);
+        assert_eq!(parse(&V::S("vlens")), Foreign);
         let no_type = obj(vec![("source", V::S("vlens")), ("version", V::N(1.0))]);
-        assert_eq!(parse(&no_type), None);
-        assert_eq!(parse(&msg(V::N(1.0), None)), None);
-        assert_eq!(parse(&msg(V::S(""), None)), None);
-        assert_eq!(parse(&msg(V::S("x"), None)), Some(AppMessage::Other("x".into())));
+        assert_eq!(parse(&no_type), Malformed);
+        assert_eq!(parse(&msg(V::N(1.0), None)), Malformed);
+        assert_eq!(parse(&msg(V::S(""), None)), Malformed);
+        assert_eq!(v1(&msg(V::S("x"), None)), Some(AppMessage::Other("x".into())));
         let long: &'static str = Box::leak("t".repeat(65).into_boxed_str());
-        assert_eq!(parse(&msg(V::S(long), None)), None);
-        assert_eq!(parse(&V::Null), None);
-        assert_eq!(parse(&V::S("vlens")), None);
+        assert_eq!(parse(&msg(V::S(long), None)), Malformed);
+    }
+
+    #[test]
+    fn a_mapped_result_is_read_like_the_body_of_a_v1_message() {
+        let step = obj(vec![("type", V::S("step")), ("data", obj(vec![("step", V::S("kyc"))]))]);
+        assert_eq!(typed(&step), Some(AppMessage::Step("kyc".into())));
+        assert_eq!(typed(&obj(vec![("type", V::S("completed"))])), Some(AppMessage::Completed));
+        assert_eq!(typed(&obj(vec![("type", V::S("resize")), ("data", obj(vec![("height", V::N(0.0))]))])), None);
+        assert_eq!(typed(&obj(vec![("type", V::N(3.0))])), None);
+        assert_eq!(typed(&obj(vec![])), None);
     }
 
     #[test]
     fn drops_typed_messages_with_wrong_fields() {
-        assert_eq!(parse(&msg(V::S("step"), None)), None);
-        assert_eq!(parse(&msg(V::S("step"), Some(obj(vec![("step", V::N(2.0))])))), None);
-        assert_eq!(parse(&msg(V::S("step"), Some(obj(vec![("step", V::S(""))])))), None);
-        assert_eq!(parse(&msg(V::S("step"), Some(V::S("kyc")))), None);
+        assert_eq!(v1(&msg(V::S("step"), None)), None);
+        assert_eq!(v1(&msg(V::S("step"), Some(obj(vec![("step", V::N(2.0))])))), None);
+        assert_eq!(v1(&msg(V::S("step"), Some(obj(vec![("step", V::S(""))])))), None);
+        assert_eq!(v1(&msg(V::S("step"), Some(V::S("kyc")))), None);
         for bad in [V::S("800"), V::N(f64::NAN), V::N(f64::INFINITY), V::N(-1.0), V::N(0.0), V::N(1e9), V::Null] {
-            assert_eq!(parse(&msg(V::S("resize"), Some(obj(vec![("height", bad.clone())])))), None, "{bad:?}");
+            assert_eq!(v1(&msg(V::S("resize"), Some(obj(vec![("height", bad.clone())])))), None, "{bad:?}");
         }
     }
 }

@@ -9,7 +9,7 @@
 //! passes it on.
 
 use crate::error::{ErrorCode, WidgetError};
-use crate::options::{self, Mode, Rules};
+use crate::options::{self, Mode, ReadyOn, Rules};
 use crate::protocol::AppMessage;
 use crate::token::{self, Failure, Reason};
 use crate::ui::{Screen, Text};
@@ -53,11 +53,12 @@ impl State {
         matches!(self, State::Completed | State::Cancelled | State::Destroyed)
     }
 
-    /// Once the flow has ended only `resize` is followed, so the app can size its final screen.
+    /// Once the flow has ended only `resize` is followed, so the app can size its final
+    /// screen; messages no rule acts on still surface, as every message from the app does.
     fn accepts(self, msg: &AppMessage) -> bool {
         match self {
             State::Destroyed => false,
-            State::Completed | State::Cancelled => matches!(msg, AppMessage::Resize(_)),
+            State::Completed | State::Cancelled => matches!(msg, AppMessage::Resize(_) | AppMessage::Other(_)),
             _ => true,
         }
     }
@@ -99,14 +100,27 @@ pub(crate) enum Input<D> {
     FrameLoaded,
     /// The page's permissions policy keeps these features from the iframe (answer to [`Effect::CheckCamera`]).
     CameraBlocked(Vec<&'static str>),
-    /// A message that passed the sender, origin and shape checks, with its `data`.
-    App(AppMessage, D),
+    /// A message from the current iframe at the exact Vlens origin: as posted, and as read.
+    Message(D, Read<D>),
     /// The host called `refresh()`.
     Refresh,
     /// The host called `destroy()`, or its `signal` aborted.
     Destroy,
     /// The user closed the modal (its button or Escape); `D` is the `{reason: 'closed'}` to report.
     Close(D),
+}
+
+/// What a message from the app says, as the v1 parser or the host's `parseMessage` read it.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Read<D> {
+    /// A well-formed message, with its `data` payload.
+    App(AppMessage, D),
+    /// Not a v1 message (or mapped to nothing): passed on as it was posted.
+    Raw,
+    /// A v1 envelope (or a mapped result) with wrong fields: dropped.
+    Malformed,
+    /// The host's `parseMessage` threw this; the message passes on raw.
+    ParserThrew(D),
 }
 
 /// How `result` settles.
@@ -150,8 +164,8 @@ pub(crate) enum Event<D> {
         /// The app's judgement; `false` when it gave none.
         recoverable: bool,
     },
-    /// `vlens:message` `{type, data}`.
-    Message(String, D),
+    /// `vlens:message` `{type, data}`; no type for a message that is not v1 (nor mapped).
+    Message(Option<String>, D),
     /// `vlens:destroy`; always the last event.
     Destroy,
 }
@@ -180,8 +194,8 @@ pub(crate) enum Effect<D> {
     PostToken(String),
     /// Set the iframe's height in CSS pixels.
     Resize(f64),
-    /// Deliver an event (callbacks, then the DOM event).
-    Emit(Event<D>),
+    /// Deliver an event (callbacks, then the DOM event), and log it to the console at this level.
+    Emit(Event<D>, Option<Level>),
     /// Resolve `result`.
     Settle(Outcome<D>),
     /// Remove the iframe.
@@ -192,6 +206,39 @@ pub(crate) enum Effect<D> {
     Show(Screen),
     /// Take down what [`Effect::Open`] put up: the modal closes, focus and scrolling return.
     Close,
+    /// Write to the console.
+    Log(Level, Note<D>),
+}
+
+/// The console method a [`Note`] goes to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Level {
+    /// `console.error`: a widget error stopped the flow, or the host's `parseMessage` threw.
+    Error,
+    /// `console.warn`: an error that leaves the flow running (the app's own).
+    Warn,
+    /// `console.debug`, with `debug: true` only.
+    Debug,
+}
+
+impl Level {
+    /// The `console` method's name.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Level::Error => "error",
+            Level::Warn => "warn",
+            Level::Debug => "debug",
+        }
+    }
+}
+
+/// What a [`Effect::Log`] reports.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Note<D> {
+    /// A message from the app, as received.
+    Received(D),
+    /// What the host's `parseMessage` threw.
+    ParserThrew(D),
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -210,6 +257,15 @@ struct Flight {
     phase: Phase,
 }
 
+/// The iframe on show, from `SetFrame` to `RemoveFrame`.
+#[derive(Clone, Copy, Debug, Default)]
+struct Frame {
+    /// It fired its first `load`.
+    loaded: bool,
+    /// The app counts as ready in it (`readyOn`): `vlens:ready` fired for it, or it need not.
+    ready: bool,
+}
+
 /// A mounted session's rules.
 #[must_use = "a Session does nothing unless fed inputs and its effects are run"]
 pub(crate) struct Session<D> {
@@ -218,9 +274,9 @@ pub(crate) struct Session<D> {
     mounted: bool,
     flight: Option<Flight>,
     next_attempt: Attempt,
-    has_frame: bool,
-    frame_loaded: bool,
+    frame: Option<Frame>,
     ready_timer: bool,
+    parser_threw: bool,
     settled: bool,
     opened: bool,
     shown: Option<Screen>,
@@ -238,9 +294,9 @@ impl<D: Clone> Session<D> {
             mounted: false,
             flight: None,
             next_attempt: 0,
-            has_frame: false,
-            frame_loaded: false,
+            frame: None,
             ready_timer: false,
+            parser_threw: false,
             settled: false,
             opened: false,
             shown: None,
@@ -306,27 +362,32 @@ impl<D: Clone> Session<D> {
                 if self.ready_timer {
                     self.ready_timer = false;
                     if self.state == State::Loading {
-                        self.fail(load_timeout(&self.rules, self.frame_loaded));
+                        let loaded = self.frame.is_some_and(|f| f.loaded);
+                        self.fail(load_timeout(&self.rules, loaded));
                     }
                 }
             }
             Input::FrameLoaded => {
-                if self.has_frame {
-                    self.frame_loaded = true;
+                if let Some(frame) = self.frame.as_mut() {
+                    let first = !frame.loaded;
+                    frame.loaded = true;
                     self.emit(Event::Load);
+                    if first && self.rules.ready_on == ReadyOn::Load {
+                        self.ready();
+                    }
                 }
             }
             // Flow-stopping: without camera and microphone the liveness step cannot work, so
             // the user is not walked through the steps before it for nothing.
             Input::CameraBlocked(features) => {
-                if !features.is_empty() && self.has_frame && !self.state.has_ended() {
+                if !features.is_empty() && self.frame.is_some() && !self.state.has_ended() {
                     self.stop_ready_timer();
-                    self.has_frame = false;
+                    self.frame = None;
                     self.out.push(Effect::RemoveFrame);
                     self.fail(camera_blocked(&self.rules.origin, &features));
                 }
             }
-            Input::App(msg, data) => self.app(msg, data),
+            Input::Message(raw, read) => self.message(raw, read),
             Input::Refresh => {
                 if self.mounted && !self.state.has_ended() {
                     self.stop_ready_timer();
@@ -352,8 +413,7 @@ impl<D: Clone> Session<D> {
     fn destroy(&mut self) {
         self.stop_flight();
         self.stop_ready_timer();
-        if self.has_frame {
-            self.has_frame = false;
+        if self.frame.take().is_some() {
             self.out.push(Effect::RemoveFrame);
         }
         if self.opened {
@@ -374,17 +434,49 @@ impl<D: Clone> Session<D> {
         }
     }
 
-    fn app(&mut self, msg: AppMessage, data: D) {
+    fn message(&mut self, raw: D, read: Read<D>) {
         // Messages come from the frame on show; with none (a camera block took it) there is no sender.
-        if !self.has_frame || !self.state.accepts(&msg) {
+        if self.frame.is_none() {
+            return;
+        }
+        if self.rules.debug {
+            self.out.push(Effect::Log(Level::Debug, Note::Received(raw.clone())));
+        }
+        match read {
+            Read::App(msg, data) => self.app(msg, data),
+            Read::Raw => self.emit(Event::Message(None, raw)),
+            Read::Malformed => {}
+            Read::ParserThrew(error) => {
+                // Once is enough to tell the integrator; the messages still pass on raw.
+                if !core::mem::replace(&mut self.parser_threw, true) {
+                    self.out.push(Effect::Log(Level::Error, Note::ParserThrew(error)));
+                }
+                self.emit(Event::Message(None, raw));
+            }
+        }
+    }
+
+    /// The app counts as ready in the current frame (its v1 `ready`, or its first `load`
+    /// with `readyOn: 'load'`): once per frame, and only while the flow waits for it.
+    fn ready(&mut self) {
+        let Some(frame) = self.frame.as_mut() else { return };
+        if core::mem::replace(&mut frame.ready, true) {
+            return;
+        }
+        // After LOAD_TIMEOUT a late app still recovers; during a refresh the new frame decides.
+        if matches!(self.state, State::Loading | State::Error) {
+            self.stop_ready_timer();
+            self.emit(Event::Ready);
+            self.set_state(State::Ready);
+        }
+    }
+
+    fn app(&mut self, msg: AppMessage, data: D) {
+        if !self.state.accepts(&msg) {
             return;
         }
         match msg {
-            AppMessage::Ready => {
-                self.stop_ready_timer();
-                self.emit(Event::Ready);
-                self.set_state(State::Ready);
-            }
+            AppMessage::Ready => self.ready(),
             AppMessage::Step(step) => self.emit(Event::Step(step)),
             AppMessage::Resize(asked) => {
                 // A modal's iframe fills the dialog.
@@ -418,7 +510,7 @@ impl<D: Clone> Session<D> {
                     self.start_flight(Reason::Expired);
                 }
             }
-            AppMessage::Other(kind) => self.emit(Event::Message(kind, data)),
+            AppMessage::Other(kind) => self.emit(Event::Message(Some(kind), data)),
         }
     }
 
@@ -488,13 +580,12 @@ impl<D: Clone> Session<D> {
     }
 
     fn use_token(&mut self, purpose: Reason, token: String) {
-        if purpose == Reason::Expired && self.has_frame {
+        if purpose == Reason::Expired && self.frame.is_some() {
             self.out.push(Effect::PostToken(token));
             return;
         }
         self.out.push(Effect::SetFrame(options::session_src(&self.rules.base, &token)));
-        self.has_frame = true;
-        self.frame_loaded = false;
+        self.frame = Some(Frame::default());
         self.set_state(State::Loading);
         self.stop_ready_timer();
         self.ready_timer = true;
@@ -538,8 +629,16 @@ impl<D: Clone> Session<D> {
         }
     }
 
+    /// Delivers an event; errors also go to the console (whether or not the host listens),
+    /// and with `debug: true` every other event too.
     fn emit(&mut self, event: Event<D>) {
-        self.out.push(Effect::Emit(event));
+        let level = match event {
+            Event::Error(_) => Some(Level::Error),
+            Event::AppError { .. } => Some(Level::Warn),
+            _ if self.rules.debug => Some(Level::Debug),
+            _ => None,
+        };
+        self.out.push(Effect::Emit(event, level));
     }
 
     /// xorshift32: jitter needs no quality, only spread, and the engine stays deterministic.

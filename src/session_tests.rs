@@ -4,7 +4,7 @@
 use crate::error::ErrorCode;
 use crate::options::{Mode, ReadyOn, Rules};
 use crate::protocol::AppMessage;
-use crate::session::{Effect, Event, Input, Outcome, Session, State, Timer};
+use crate::session::{Effect, Event, Input, Level, Note, Outcome, Read, Session, State, Timer};
 use crate::token::{self, Failure, Reason};
 use crate::ui::{Screen, Text};
 use proptest::prelude::*;
@@ -33,8 +33,13 @@ fn session() -> Session<u8> {
     Session::new(rules(), 42)
 }
 
+/// A well-formed message from the app, posted as `raw`.
+fn app_msg(msg: AppMessage, raw: u8) -> Input<u8> {
+    Input::Message(raw, Read::App(msg, raw))
+}
+
 fn events(effects: &[E]) -> Vec<Event<u8>> {
-    effects.iter().filter_map(|e| if let Effect::Emit(ev) = e { Some(ev.clone()) } else { None }).collect()
+    effects.iter().filter_map(|e| if let Effect::Emit(ev, _) = e { Some(ev.clone()) } else { None }).collect()
 }
 
 fn calls(effects: &[E]) -> Vec<(u32, Reason)> {
@@ -63,8 +68,8 @@ fn mount_asks_for_a_token_after_announcing_the_state() {
     assert_eq!(
         fx,
         vec![
-            Effect::Emit(Event::State(State::Token)),
-            Effect::Emit(Event::Token(Reason::Initial)),
+            Effect::Emit(Event::State(State::Token), None),
+            Effect::Emit(Event::Token(Reason::Initial), None),
             Effect::CallProvider { attempt: 0, reason: Reason::Initial },
             Effect::StartTimer(Timer::Attempt, 15_000),
         ]
@@ -82,16 +87,20 @@ fn a_token_shows_the_app_in_a_new_frame_and_ready_stops_the_timer() {
         vec![
             Effect::CancelTimer(Timer::Attempt),
             Effect::SetFrame("https://app.vlenseg.com/session?token=a%26b".into()),
-            Effect::Emit(Event::State(State::Loading)),
+            Effect::Emit(Event::State(State::Loading), None),
             Effect::StartTimer(Timer::Ready, 30_000),
             Effect::CheckCamera,
         ]
     );
-    assert_eq!(s.handle(Input::FrameLoaded), vec![Effect::Emit(Event::Load)]);
-    let fx = s.handle(Input::App(AppMessage::Ready, 0));
+    assert_eq!(s.handle(Input::FrameLoaded), vec![Effect::Emit(Event::Load, None)]);
+    let fx = s.handle(app_msg(AppMessage::Ready, 0));
     assert_eq!(
         fx,
-        vec![Effect::CancelTimer(Timer::Ready), Effect::Emit(Event::Ready), Effect::Emit(Event::State(State::Ready))]
+        vec![
+            Effect::CancelTimer(Timer::Ready),
+            Effect::Emit(Event::Ready, None),
+            Effect::Emit(Event::State(State::Ready), None)
+        ]
     );
     assert!(s.handle(Input::Timer(Timer::Ready)).is_empty(), "a stale ready timer is ignored");
 }
@@ -171,10 +180,10 @@ fn refresh_recovers_from_an_error_with_a_new_frame() {
 #[test]
 fn token_expiry_posts_the_new_token_and_joins_a_pending_request() {
     let mut s = loading();
-    let _ = s.handle(Input::App(AppMessage::Ready, 0));
-    let fx = s.handle(Input::App(AppMessage::TokenExpired, 0));
+    let _ = s.handle(app_msg(AppMessage::Ready, 0));
+    let fx = s.handle(app_msg(AppMessage::TokenExpired, 0));
     assert_eq!(calls(&fx), vec![(1, Reason::Expired)]);
-    assert!(calls(&s.handle(Input::App(AppMessage::TokenExpired, 0))).is_empty());
+    assert!(calls(&s.handle(app_msg(AppMessage::TokenExpired, 0))).is_empty());
     let fx = s.handle(Input::TokenOk(1, "fresh".into()));
     assert_eq!(fx, vec![Effect::CancelTimer(Timer::Attempt), Effect::PostToken("fresh".into())]);
     assert_eq!(s.state(), State::Ready);
@@ -183,14 +192,14 @@ fn token_expiry_posts_the_new_token_and_joins_a_pending_request() {
 #[test]
 fn completion_settles_once_and_only_resizes_follow() {
     let mut s = loading();
-    let fx = s.handle(Input::App(AppMessage::Completed, 7));
+    let fx = s.handle(app_msg(AppMessage::Completed, 7));
     assert!(fx.contains(&Effect::Settle(Outcome::Completed(7))));
     assert_eq!(events(&fx), vec![Event::Complete(7), Event::State(State::Completed)]);
-    assert!(s.handle(Input::App(AppMessage::Cancelled, 1)).is_empty());
+    assert!(s.handle(app_msg(AppMessage::Cancelled, 1)).is_empty());
     assert!(s.handle(Input::Refresh).is_empty());
     assert_eq!(
-        s.handle(Input::App(AppMessage::Resize(1000.0), 0)),
-        vec![Effect::Resize(900.0), Effect::Emit(Event::Resize(900.0))]
+        s.handle(app_msg(AppMessage::Resize(1000.0), 0)),
+        vec![Effect::Resize(900.0), Effect::Emit(Event::Resize(900.0), None)]
     );
     let fx = s.handle(Input::Destroy);
     assert!(!fx.iter().any(|e| matches!(e, Effect::Settle(_))), "result settled already");
@@ -208,8 +217,8 @@ fn destroy_stops_everything_and_its_event_is_last() {
             Effect::CancelTimer(Timer::Attempt),
             Effect::Abort(0),
             Effect::Settle(Outcome::Destroyed),
-            Effect::Emit(Event::State(State::Destroyed)),
-            Effect::Emit(Event::Destroy),
+            Effect::Emit(Event::State(State::Destroyed), None),
+            Effect::Emit(Event::Destroy, None),
         ]
     );
     assert!(s.handle(Input::TokenOk(0, "late".into())).is_empty());
@@ -227,7 +236,7 @@ fn destroy_before_mount_runs_is_the_only_event() {
 #[test]
 fn app_errors_do_not_change_the_state() {
     let mut s = loading();
-    let fx = s.handle(Input::App(AppMessage::Error { code: Some("E1".into()), message: None, recoverable: None }, 0));
+    let fx = s.handle(app_msg(AppMessage::Error { code: Some("E1".into()), message: None, recoverable: None }, 0));
     assert_eq!(events(&fx), vec![Event::AppError { code: Some("E1".into()), message: None, recoverable: false }]);
     assert_eq!(s.state(), State::Loading);
 }
@@ -242,7 +251,7 @@ fn a_camera_block_stops_the_flow_and_every_new_frame_is_checked_again() {
     assert_eq!(s.state(), State::Error);
     assert!(fx.contains(&Effect::RemoveFrame) && fx.contains(&Effect::CancelTimer(Timer::Ready)));
     assert!(s.handle(Input::CameraBlocked(vec!["camera"])).is_empty(), "reported once: the frame is gone");
-    assert!(s.handle(Input::App(AppMessage::Ready, 0)).iter().all(|e| !matches!(e, Effect::Emit(Event::State(_)))));
+    assert!(s.handle(app_msg(AppMessage::Ready, 0)).iter().all(|e| !matches!(e, Effect::Emit(Event::State(_), _))));
     let _ = s.handle(Input::Refresh);
     let fx = s.handle(Input::TokenOk(1, "t".into()));
     assert!(fx.contains(&Effect::CheckCamera), "a new frame is checked again");
@@ -256,17 +265,17 @@ fn with(ui: bool, mode: Mode) -> Session<u8> {
 fn the_built_in_screens_follow_the_state() {
     let mut s = with(true, Mode::Inline);
     let fx = s.handle(Input::Mount);
-    assert_eq!(fx[..3], [Effect::Open, Effect::Show(Screen::Loading), Effect::Emit(Event::State(State::Token))]);
+    assert_eq!(fx[..3], [Effect::Open, Effect::Show(Screen::Loading), Effect::Emit(Event::State(State::Token), None)]);
     let fx = s.handle(Input::TokenOk(0, "t".into()));
     assert!(!fx.iter().any(|e| matches!(e, Effect::Show(_))), "still loading while the app loads");
-    let fx = s.handle(Input::App(AppMessage::Ready, 0));
+    let fx = s.handle(app_msg(AppMessage::Ready, 0));
     assert_eq!(
         fx,
         vec![
             Effect::CancelTimer(Timer::Ready),
-            Effect::Emit(Event::Ready),
+            Effect::Emit(Event::Ready, None),
             Effect::Show(Screen::App),
-            Effect::Emit(Event::State(State::Ready))
+            Effect::Emit(Event::State(State::Ready), None)
         ]
     );
     let _ = s.handle(Input::Refresh);
@@ -276,7 +285,7 @@ fn the_built_in_screens_follow_the_state() {
     assert!(fx.contains(&Effect::Show(Screen::Loading)), "Try again shows the loading screen again");
     let fx = s.handle(Input::Destroy);
     let close = fx.iter().position(|e| *e == Effect::Close).unwrap();
-    assert!(close < fx.iter().position(|e| *e == Effect::Emit(Event::Destroy)).unwrap());
+    assert!(close < fx.iter().position(|e| *e == Effect::Emit(Event::Destroy, None)).unwrap());
 }
 
 #[test]
@@ -316,14 +325,14 @@ fn closing_the_modal_cancels_then_destroys() {
         vec![
             Effect::CancelTimer(Timer::Ready),
             Effect::Settle(Outcome::Cancelled(7)),
-            Effect::Emit(Event::Cancel(7)),
+            Effect::Emit(Event::Cancel(7), None),
             Effect::Show(Screen::App),
-            Effect::Emit(Event::State(State::Cancelled)),
+            Effect::Emit(Event::State(State::Cancelled), None),
             Effect::RemoveFrame,
             Effect::Close,
             Effect::Settle(Outcome::Destroyed),
-            Effect::Emit(Event::State(State::Destroyed)),
-            Effect::Emit(Event::Destroy),
+            Effect::Emit(Event::State(State::Destroyed), None),
+            Effect::Emit(Event::Destroy, None),
         ]
         .into_iter()
         .filter(|e| *e != Effect::Settle(Outcome::Destroyed))
@@ -337,14 +346,132 @@ fn a_modal_closes_once_the_hosts_completion_callback_has_run_and_ignores_resizes
     let mut s = with(true, Mode::Modal);
     let _ = s.handle(Input::Mount);
     let _ = s.handle(Input::TokenOk(0, "t".into()));
-    let fx = s.handle(Input::App(AppMessage::Resize(500.0), 0));
-    assert_eq!(fx, vec![Effect::Emit(Event::Resize(500.0))], "the iframe fills the dialog");
-    let fx = s.handle(Input::App(AppMessage::Completed, 3));
+    let fx = s.handle(app_msg(AppMessage::Resize(500.0), 0));
+    assert_eq!(fx, vec![Effect::Emit(Event::Resize(500.0), None)], "the iframe fills the dialog");
+    let fx = s.handle(app_msg(AppMessage::Completed, 3));
     let at = |want: &E| fx.iter().position(|e| e == want).unwrap();
-    assert!(at(&Effect::Settle(Outcome::Completed(3))) < at(&Effect::Emit(Event::Complete(3))));
-    assert!(at(&Effect::Emit(Event::Complete(3))) < at(&Effect::Close));
-    assert_eq!(fx.last(), Some(&Effect::Emit(Event::Destroy)));
+    assert!(at(&Effect::Settle(Outcome::Completed(3))) < at(&Effect::Emit(Event::Complete(3), None)));
+    assert!(at(&Effect::Emit(Event::Complete(3), None)) < at(&Effect::Close));
+    assert_eq!(fx.last(), Some(&Effect::Emit(Event::Destroy, None)));
     assert_eq!(s.state(), State::Destroyed);
+}
+
+fn ready_on(ready_on: ReadyOn, ui: bool) -> Session<u8> {
+    Session::new(Rules { ready_on, ui, ..rules() }, 42)
+}
+
+#[test]
+fn ready_on_load_shows_the_app_at_its_first_load_once_per_frame() {
+    let mut s = ready_on(ReadyOn::Load, true);
+    let _ = s.handle(Input::Mount);
+    let _ = s.handle(Input::TokenOk(0, "t".into()));
+    let fx = s.handle(Input::FrameLoaded);
+    assert_eq!(
+        fx,
+        vec![
+            Effect::Emit(Event::Load, None),
+            Effect::CancelTimer(Timer::Ready),
+            Effect::Emit(Event::Ready, None),
+            Effect::Show(Screen::App),
+            Effect::Emit(Event::State(State::Ready), None),
+        ]
+    );
+    assert!(s.handle(app_msg(AppMessage::Ready, 0)).is_empty(), "a later v1 ready fires nothing more");
+    assert_eq!(s.handle(Input::FrameLoaded), vec![Effect::Emit(Event::Load, None)], "a second load is only a load");
+    assert!(s.handle(Input::Timer(Timer::Ready)).is_empty());
+    // A new frame goes through the same rule again.
+    let _ = s.handle(Input::Refresh);
+    let _ = s.handle(Input::TokenOk(1, "u".into()));
+    assert_eq!(s.state(), State::Loading);
+    assert!(events(&s.handle(Input::FrameLoaded)).contains(&Event::Ready));
+    assert_eq!(s.state(), State::Ready);
+}
+
+#[test]
+fn ready_on_load_takes_a_v1_ready_that_comes_before_the_load() {
+    let mut s = ready_on(ReadyOn::Load, false);
+    let _ = s.handle(Input::Mount);
+    let _ = s.handle(Input::TokenOk(0, "t".into()));
+    let fx = s.handle(app_msg(AppMessage::Ready, 0));
+    assert_eq!(events(&fx), vec![Event::Ready, Event::State(State::Ready)]);
+    assert!(fx.contains(&Effect::CancelTimer(Timer::Ready)));
+    assert_eq!(events(&s.handle(Input::FrameLoaded)), vec![Event::Load]);
+}
+
+#[test]
+fn ready_on_load_times_out_only_when_neither_load_nor_ready_comes() {
+    let mut s = ready_on(ReadyOn::Load, false);
+    let _ = s.handle(Input::Mount);
+    let _ = s.handle(Input::TokenOk(0, "t".into()));
+    let (code, _) = error_code(&s.handle(Input::Timer(Timer::Ready))).unwrap();
+    assert_eq!(code, ErrorCode::LoadTimeout);
+    // A late load still shows the app, as a late v1 ready does with readyOn: 'message'.
+    let fx = s.handle(Input::FrameLoaded);
+    assert_eq!(events(&fx), vec![Event::Load, Event::Ready, Event::State(State::Ready)]);
+}
+
+#[test]
+fn ready_on_message_waits_for_the_v1_ready_whatever_loads() {
+    let mut s = ready_on(ReadyOn::Message, true);
+    let _ = s.handle(Input::Mount);
+    let _ = s.handle(Input::TokenOk(0, "t".into()));
+    assert_eq!(s.handle(Input::FrameLoaded), vec![Effect::Emit(Event::Load, None)]);
+    assert_eq!(s.state(), State::Loading);
+    assert!(events(&s.handle(app_msg(AppMessage::Ready, 0))).contains(&Event::Ready));
+    assert!(events(&s.handle(app_msg(AppMessage::Ready, 0))).is_empty(), "once per frame");
+}
+
+#[test]
+fn messages_that_are_not_v1_surface_raw_exactly_as_posted() {
+    let mut s = loading();
+    assert_eq!(s.handle(Input::Message(5, Read::Raw)), vec![Effect::Emit(Event::Message(None, 5), None)]);
+    assert!(s.handle(Input::Message(6, Read::Malformed)).is_empty(), "a malformed v1 message is dropped");
+    let fx = s.handle(app_msg(AppMessage::Other("progress".into()), 7));
+    assert_eq!(events(&fx), vec![Event::Message(Some("progress".into()), 7)]);
+    let _ = s.handle(app_msg(AppMessage::Completed, 1));
+    assert_eq!(events(&s.handle(Input::Message(8, Read::Raw))), vec![Event::Message(None, 8)], "also after the end");
+    let _ = s.handle(Input::Destroy);
+    assert!(s.handle(Input::Message(9, Read::Raw)).is_empty());
+}
+
+#[test]
+fn a_throwing_parser_is_logged_once_and_its_messages_pass_on_raw() {
+    let mut s = loading();
+    let fx = s.handle(Input::Message(5, Read::ParserThrew(50)));
+    assert_eq!(fx, vec![Effect::Log(Level::Error, Note::ParserThrew(50)), Effect::Emit(Event::Message(None, 5), None)]);
+    assert_eq!(s.handle(Input::Message(6, Read::ParserThrew(60))), vec![Effect::Emit(Event::Message(None, 6), None)]);
+    assert_eq!(s.state(), State::Loading, "the session goes on");
+    assert!(events(&s.handle(app_msg(AppMessage::Completed, 1))).contains(&Event::Complete(1)));
+}
+
+#[test]
+fn errors_reach_the_console_before_their_event_and_debug_logs_the_rest() {
+    let mut s = session();
+    let _ = s.handle(Input::Mount);
+    let fx = s.handle(Input::TokenErr(0, Failure::Final("400".into())));
+    let loud: Vec<_> = fx.iter().filter(|e| matches!(e, Effect::Emit(_, Some(_)))).collect();
+    assert!(
+        matches!(loud.as_slice(), [Effect::Emit(Event::Error(_), Some(Level::Error))]),
+        "only the error, once: {fx:?}"
+    );
+
+    let mut s = loading();
+    let app_error = AppMessage::Error { code: None, message: None, recoverable: None };
+    assert!(matches!(
+        s.handle(app_msg(app_error, 0)).as_slice(),
+        [Effect::Emit(Event::AppError { .. }, Some(Level::Warn))]
+    ));
+
+    let mut s = Session::new(Rules { debug: true, ..rules() }, 42);
+    let _ = s.handle(Input::Mount);
+    let _ = s.handle(Input::TokenOk(0, "t".into()));
+    let fx = s.handle(Input::Message(4, Read::Raw));
+    assert_eq!(
+        fx,
+        vec![Effect::Log(Level::Debug, Note::Received(4)), Effect::Emit(Event::Message(None, 4), Some(Level::Debug)),]
+    );
+    let fx = s.handle(Input::Message(3, Read::Malformed));
+    assert_eq!(fx, vec![Effect::Log(Level::Debug, Note::Received(3))], "what the app sends is seen, even if dropped");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -359,6 +486,9 @@ enum Pick {
     Loaded,
     Camera,
     App(u8),
+    Raw(u8),
+    Malformed,
+    Threw,
     Refresh,
     Destroy,
     Close,
@@ -375,6 +505,9 @@ fn pick() -> impl Strategy<Value = Pick> {
         1 => Just(Pick::Loaded),
         1 => Just(Pick::Camera),
         5 => (0u8..8).prop_map(Pick::App),
+        2 => (10u8..20).prop_map(Pick::Raw),
+        1 => Just(Pick::Malformed),
+        1 => Just(Pick::Threw),
         2 => Just(Pick::Refresh),
         1 => Just(Pick::Destroy),
         1 => Just(Pick::Close),
@@ -408,13 +541,19 @@ struct World {
     screen: Option<Screen>,
     mounted: bool,
     last_error: Option<Screen>,
+    readies_in_frame: usize,
+    parser_logs: usize,
+    debug: bool,
+    frame_before: bool,
+    destroyed_before: bool,
 }
 
 impl World {
     /// Applies a batch of effects, checking the invariants that hold batch by batch.
     fn run(&mut self, input: &Input<u8>, fx: &[E]) -> Result<(), TestCaseError> {
+        (self.frame_before, self.destroyed_before) = (self.frame, self.destroyed);
         prop_assert!(!self.destroyed || fx.is_empty(), "effects after destroy: {:?}", fx);
-        if let Input::App(AppMessage::TokenExpired, _) = input {
+        if let Input::Message(_, Read::App(AppMessage::TokenExpired, _)) = input {
             let pending = !self.in_flight.is_empty() || self.timers.contains(&(Timer::Backoff as u8));
             prop_assert!(!pending || calls(fx).is_empty(), "token-expired did not join the pending request");
         }
@@ -436,6 +575,7 @@ impl World {
                 Effect::Settle(_) => self.settled += 1,
                 Effect::SetFrame(src) => {
                     self.frame = true;
+                    self.readies_in_frame = 0;
                     let Input::TokenOk(_, t) = input else { return Err(TestCaseError::fail("frame without a token")) };
                     prop_assert!(token::check(t).is_ok());
                     prop_assert!(src.ends_with(&crate::options::session_src("", t)));
@@ -447,6 +587,15 @@ impl World {
                     prop_assert!(token::check(t).is_ok() && t == given);
                 }
                 Effect::RemoveFrame => self.frame = false,
+                Effect::Emit(Event::Ready, _) => {
+                    self.readies_in_frame += 1;
+                    prop_assert!(self.readies_in_frame <= 1, "vlens:ready twice for one frame");
+                }
+                Effect::Log(level, Note::ParserThrew(_)) => {
+                    prop_assert_eq!(*level, Level::Error);
+                    self.parser_logs += 1;
+                    prop_assert!(self.parser_logs <= 1, "a throwing parseMessage logged twice");
+                }
                 Effect::Open => {
                     self.opened += 1;
                     self.up = true;
@@ -460,16 +609,33 @@ impl World {
                     prop_assert_ne!(self.screen, Some(*screen), "the same screen twice");
                     self.screen = Some(*screen);
                 }
-                Effect::Emit(Event::Error(e)) => {
+                Effect::Emit(Event::Error(e), _) => {
                     self.last_error = Some(Screen::Error { text: Text::for_error(e.code), retry: e.recoverable })
                 }
-                Effect::Emit(Event::Destroy) => {
+                Effect::Emit(Event::Destroy, _) => {
                     prop_assert_eq!(i, fx.len() - 1, "vlens:destroy is not the last effect");
                     self.destroyed = true;
                 }
                 _ => {}
             }
             prop_assert!(self.in_flight.len() <= 1, "two provider calls in flight");
+            // Every error reaches the console with its event; with debug: true, every event.
+            if let Effect::Emit(event, level) = e {
+                let want = match event {
+                    Event::Error(_) => Some(Level::Error),
+                    Event::AppError { .. } => Some(Level::Warn),
+                    _ if self.debug => Some(Level::Debug),
+                    _ => None,
+                };
+                prop_assert_eq!(*level, want, "{:?} logged at the wrong level", event);
+            }
+        }
+        // Every message from the app's frame surfaces, unless it is a malformed v1 one.
+        if let Input::Message(raw, read) = input {
+            let raw_events = events(fx).iter().filter(|e| **e == Event::Message(None, *raw)).count();
+            let should =
+                self.frame_before && !self.destroyed_before && matches!(read, Read::Raw | Read::ParserThrew(_));
+            prop_assert_eq!(raw_events, usize::from(should), "raw message {:?} surfaced {} times", read, raw_events);
         }
         prop_assert!(self.settled <= 1, "result settled twice");
         prop_assert!(self.opened <= 1, "opened twice");
@@ -504,10 +670,14 @@ proptest! {
         seed in any::<u32>(),
         ui in any::<bool>(),
         modal in any::<bool>(),
+        on_load in any::<bool>(),
+        debug in any::<bool>(),
     ) {
-        let rules = Rules { ui, mode: if modal { Mode::Modal } else { Mode::Inline }, ..rules() };
+        let mode = if modal { Mode::Modal } else { Mode::Inline };
+        let ready_on = if on_load { ReadyOn::Load } else { ReadyOn::Message };
+        let rules = Rules { ui, mode, ready_on, debug, ..rules() };
         let mut s: Session<u8> = Session::new(rules.clone(), seed);
-        let mut world = World::default();
+        let mut world = World { debug, ..World::default() };
         for p in picks.into_iter().chain([Pick::Destroy]) {
             let input = match p {
                 Pick::Mount => {
@@ -538,7 +708,10 @@ proptest! {
                 Pick::Timer(_) => continue,
                 Pick::Loaded => Input::FrameLoaded,
                 Pick::Camera => Input::CameraBlocked(vec!["camera", "microphone"]),
-                Pick::App(n) => Input::App(app(n), n),
+                Pick::App(n) => app_msg(app(n), n),
+                Pick::Raw(n) => Input::Message(n, Read::Raw),
+                Pick::Malformed => Input::Message(30, Read::Malformed),
+                Pick::Threw => Input::Message(31, Read::ParserThrew(32)),
                 Pick::Refresh => Input::Refresh,
                 Pick::Destroy => Input::Destroy,
                 Pick::Close => Input::Close(99),
@@ -553,7 +726,7 @@ proptest! {
                 prop_assert_eq!(s.state(), State::Destroyed, "closing the modal did not end the session");
                 if before != State::Completed && before != State::Cancelled {
                     let at = |want: &E| fx.iter().position(|e| e == want);
-                    let cancel = at(&Effect::Emit(Event::Cancel(99)));
+                    let cancel = fx.iter().position(|e| matches!(e, Effect::Emit(Event::Cancel(99), _)));
                     prop_assert!(fx.contains(&Effect::Settle(Outcome::Cancelled(99))), "closing before the end settles cancelled");
                     prop_assert!(cancel.is_some() && at(&Effect::Close).is_none_or(|c| cancel < Some(c)), "vlens:cancel before the modal closes");
                 }
