@@ -32,11 +32,7 @@ export const parseUrl = (url, base) => {
 // The console first (errors as `CODE: message`, so they read well with no handler), then
 // callbacks (a throwing one is reported, not fatal), then the DOM event.
 export const emit = (target, name, detail, own, any, level) => {
-  if (level) {
-    const { code, appCode, message } = detail;
-    if (code) log(level, code + (appCode ? ' (' + appCode + ')' : '') + ': ' + message);
-    else log(level, name, detail);
-  }
+  if (level) log(level, detail.code ? detail.code + ': ' + detail.message : name, detail);
   for (const [f, args] of [[own, [detail]], [any, [name, detail]]]) {
     try {
       if (f) f(...args);

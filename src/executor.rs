@@ -330,14 +330,23 @@ impl Exec {
         Some(ev.data())
     }
 
-    /// Reads a message with the host's `parseMessage`, else as v1.
+    /// Reads a message with the host's `parseMessage`, else as v1: either way, its
+    /// `{type, data}` by the same rules.
     fn read(&self, data: JsValue) -> Read<JsValue> {
-        let Some(parse) = &self.parse_message else { return v1(data) };
-        match parse.call1(&JsValue::UNDEFINED, &data) {
-            Ok(mapped) if mapped.is_undefined() || mapped.is_null() => Read::Raw,
-            Ok(mapped) => typed(protocol::typed(&js::JsView(mapped.clone())), &mapped),
-            Err(error) => Read::ParserThrew(error),
-        }
+        let body = match &self.parse_message {
+            Some(parse) => match parse.call1(&JsValue::UNDEFINED, &data) {
+                Ok(mapped) if mapped.is_undefined() || mapped.is_null() => return Read::Raw,
+                Ok(mapped) => mapped,
+                Err(error) => return Read::ParserThrew(error),
+            },
+            None => match v1(data) {
+                Some(body) => body,
+                None => return Read::Raw,
+            },
+        };
+        let Some(msg) = protocol::typed(&js::JsView(body.clone())) else { return Read::Malformed };
+        let payload = js::get(&body, "data");
+        Read::App(msg, if payload.is_undefined() || payload.is_null() { js::object(&[]) } else { payload })
     }
 
     /// Feeds the engine, then runs what it asks for with no borrow held, so callbacks into
@@ -488,9 +497,9 @@ impl Exec {
             Effect::RemoveFrame => self.remove_frame(),
             Effect::Log(level, note) => {
                 let (text, value) = match note {
-                    Note::Received(data) => ("message from the app (debug: true)", data),
+                    Note::Received(data) => ("message from the app", data),
                     Note::ParserThrew(error) => {
-                        ("parseMessage threw: this message and later ones it throws on pass on raw (vlens:message, type null)", error)
+                        ("parseMessage threw; the message passes on raw as vlens:message", error)
                     }
                 };
                 js::log(level.as_str(), text, &value);
@@ -524,26 +533,12 @@ impl Exec {
     }
 }
 
-/// A v1 message: an object, or a JSON string of one, with `source: 'vlens'` and `version: 1`.
-fn v1(data: JsValue) -> Read<JsValue> {
+/// The v1 message in what the app posted: an object, or a JSON string of one, with
+/// `source: 'vlens'` and `version: 1`.
+fn v1(data: JsValue) -> Option<JsValue> {
     let object = match js::short_string(&data, protocol::MAX_STRING_MESSAGE) {
-        Some(Ok(text)) => js_sys::JSON::parse(&text).unwrap_or(JsValue::UNDEFINED),
-        Some(Err(())) => JsValue::UNDEFINED,
+        Some(text) => js_sys::JSON::parse(&text.ok()?).ok()?,
         None => data,
     };
-    if !object.is_object() {
-        return Read::Raw;
-    }
-    match protocol::parse(&js::JsView(object.clone())) {
-        protocol::Envelope::Message(msg) => typed(Some(msg), &object),
-        protocol::Envelope::Malformed => Read::Malformed,
-        protocol::Envelope::Foreign => Read::Raw,
-    }
-}
-
-/// A read message with its `data` (`{}` when absent).
-fn typed(msg: Option<protocol::AppMessage>, body: &JsValue) -> Read<JsValue> {
-    let Some(msg) = msg else { return Read::Malformed };
-    let payload = js::get(body, "data");
-    Read::App(msg, if payload.is_undefined() || payload.is_null() { js::object(&[]) } else { payload })
+    (object.is_object() && protocol::is_v1(&js::JsView(object.clone()))).then_some(object)
 }

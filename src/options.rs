@@ -322,16 +322,10 @@ pub(crate) fn read<J>(entries: Vec<(String, Value<J>)>, env: &impl Env) -> Resul
             (Opt::Mode, _) => return Err(invalid(&["mode must be 'inline' or 'modal'"])),
             (Opt::ReadyOn, Value::Str(r)) if r == "load" => cfg.rules.ready_on = ReadyOn::Load,
             (Opt::ReadyOn, Value::Str(r)) if r == "message" => cfg.rules.ready_on = ReadyOn::Message,
-            (Opt::ReadyOn, _) => {
-                return Err(invalid(&[
-                    "readyOn must be 'load' (show the app when its page loads) or 'message' (wait for its v1 ready message)",
-                ]))
-            }
+            (Opt::ReadyOn, _) => return Err(invalid(&["readyOn must be 'load' or 'message'"])),
             (Opt::ParseMessage, Value::Function(f)) => cfg.parse_message = Some(f),
             (Opt::ParseMessage, _) => {
-                return Err(invalid(&[
-                    "parseMessage must be a function (data) => ({ type, data }) or null, mapping the app's messages",
-                ]))
+                return Err(invalid(&["parseMessage must be a function (data) => ({ type, data }) | null"]))
             }
             (Opt::Debug, Value::Bool(b)) => cfg.rules.debug = b,
             (Opt::Debug, _) => return Err(invalid(&["debug must be true or false"])),

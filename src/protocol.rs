@@ -86,6 +86,7 @@ fn short_str(field: Field) -> Option<String> {
 }
 
 /// What an incoming message is, read as v1.
+#[cfg(test)]
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Envelope {
     /// A well-formed v1 message.
@@ -97,11 +98,18 @@ pub(crate) enum Envelope {
 }
 
 /// Reads a message posted by the app as v1.
+#[cfg(test)]
 pub(crate) fn parse<V: MessageView>(msg: &V) -> Envelope {
-    if msg.field("source", 16) != Field::Str(APP_SOURCE.into()) || msg.field("version", 0) != Field::Num(VERSION) {
+    if !is_v1(msg) {
         return Envelope::Foreign;
     }
     typed(msg).map_or(Envelope::Malformed, Envelope::Message)
+}
+
+/// Whether a message is in the v1 envelope (`source: 'vlens'`, `version: 1`); its body is
+/// then read by [`typed`].
+pub(crate) fn is_v1<V: MessageView>(msg: &V) -> bool {
+    msg.field("source", 16) == Field::Str(APP_SOURCE.into()) && msg.field("version", 0) == Field::Num(VERSION)
 }
 
 /// Reads `{type, data}`: the body of a v1 message, or what the host's `parseMessage`

@@ -242,9 +242,9 @@ for (const [what, base] of [
   ["a page sent with frame-ancestors 'none'", (h) => h.base('fa-none')],
   ['a refused connection', (h) => h.closedOrigin],
 ]) {
-  test(`LOAD_TIMEOUT on ${what}: the iframe loaded but the app never reported ready`, async () => {
+  test(`readyOn 'message': LOAD_TIMEOUT on ${what}: the iframe loaded but the app never reported ready`, async () => {
     const p = await h.open();
-    await p.mount('l', h.token('ok', key('noready')), { baseUrl: base(h), loadTimeoutMs: 1500 });
+    await p.mount('l', h.token('ok', key('noready')), { baseUrl: base(h), loadTimeoutMs: 1500, readyOn: 'message' });
     const err = await p.waitEvent('l', 'vlens:error');
     assertWidgetError(err, 'LOAD_TIMEOUT', true);
     assert.match(err.message, /loaded, but the Vlens app in it did not report ready within loadTimeoutMs \(1500 ms\)/);
@@ -254,6 +254,20 @@ for (const [what, base] of [
     await p.close();
   });
 }
+
+test("readyOn 'load' (the default) counts a 503 page and a refused connection as loaded: shown, no LOAD_TIMEOUT", async () => {
+  const p = await h.open();
+  for (const [id, base] of [['a', h.base('503')], ['b', h.closedOrigin]]) {
+    await p.mount(id, h.token('ok', key('shown')), { baseUrl: base, loadTimeoutMs: 500 });
+    await p.waitEvent(id, 'vlens:ready');
+  }
+  await settle(800);
+  for (const id of ['a', 'b']) {
+    assert.equal(await p.state(id), 'ready');
+    assert.deepEqual(await p.states(id), ['token', 'loading', 'ready']);
+  }
+  await p.close();
+});
 
 test('refresh() recovers from LOAD_TIMEOUT', async () => {
   const p = await h.open();

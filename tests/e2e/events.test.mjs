@@ -10,7 +10,8 @@ after(async () => { await h?.close(); });
 test('the full event sequence of a session, with details, callbacks, DOM events and bubbling', async () => {
   const p = await h.open();
   const k = key('events');
-  const sync = await p.mount('s', h.token('ok', k), { baseUrl: h.base('manual') });
+  // readyOn 'message': the app is hidden until it posts `ready`, so every step shows.
+  const sync = await p.mount('s', h.token('ok', k), { baseUrl: h.base('manual'), readyOn: 'message' });
   // Nothing fires before mountVlens returns; the session starts fetching its token.
   assert.equal(sync.events, 0, 'no event before mountVlens returns');
   assert.equal(sync.state, 'token');

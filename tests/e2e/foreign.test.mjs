@@ -24,6 +24,7 @@ const FOREIGN_SHAPES = [
 function looks(p, id) {
   return p.evaluate((id) => {
     const f = T.s[id].session.iframe;
+    f.scrollIntoView({ block: 'center' });
     const r = f.getBoundingClientRect();
     const top = document.elementFromPoint(r.left + r.width / 2, r.top + Math.min(r.height / 2, 200));
     return { visibility: getComputedStyle(f).visibility, onTop: top === f, screens: document.querySelectorAll('.vlens-state').length };
@@ -264,7 +265,8 @@ test('an error with no handler reaches the console once, with its code and messa
   await settle();
   const warnings = log.filter((m) => m.type === 'warning' && m.text.startsWith('vlens-widget:'));
   assert.equal(warnings.length, 1, JSON.stringify(log));
-  assert.match(warnings[0].text, /APP_ERROR.*DOC_BLURRY.*The photo is blurry/);
+  assert.match(warnings[0].text, /^vlens-widget: APP_ERROR: The photo is blurry/);
+  assert.match(warnings[0].text, /appCode: DOC_BLURRY/, 'the detail goes along');
   await p.close();
 });
 

@@ -126,6 +126,21 @@ for (const name of ['script-tag', 'custom-element']) {
   });
 }
 
+for (const name of ['script-tag', 'custom-element']) {
+  test(`README example ${name}: an endpoint that fails shows the error on the page and once in the console`, async () => {
+    route = async () => new Response('{"error":"down"}', { status: 500, headers: { 'content-type': 'application/json' } });
+    resetSite({ 'index.html': localise(examples[name]) });
+    const page = await browser.context.newPage();
+    const logged = [];
+    page.on('console', (m) => { if (m.type() === 'error') logged.push(m.text()); });
+    await page.goto(`http://127.0.0.1:${site.address().port}/`);
+    await page.waitForFunction(() => /^Error: TOKEN_PROVIDER_FAILED: .*500/.test(document.getElementById('status')?.textContent), null, WAIT);
+    assert.equal(logged.filter((t) => t.startsWith('vlens-widget: TOKEN_PROVIDER_FAILED')).length, 1, JSON.stringify(logged));
+    await page.close();
+    route = null;
+  });
+}
+
 test('README example es-module: bundled, through to completion', async () => {
   route = null;
   resetSite({ 'index.html': '<!doctype html><meta charset="utf-8"><div id="vlens"></div><p id="status"></p><script type="module" src="/app.js"></script>' });

@@ -37,7 +37,8 @@ function screen(p, cid) {
 
 test('loading screen: role=status with its text while the token is fetched and the app loads, sized like the iframe; revealed on ready', async () => {
   const p = await h.open();
-  await p.mount('l', h.token('delay', key('load'), { ms: 400 }), { baseUrl: h.base('manual'), height: 520 });
+  // readyOn 'message': the app stays hidden until it says ready (with 'load', until it loads).
+  await p.mount('l', h.token('delay', key('load'), { ms: 400 }), { baseUrl: h.base('manual'), height: 520, readyOn: 'message' });
   const first = await screen(p, 'l');
   assert.equal(first.role, 'status');
   assert.equal(first.text, EN_LOADING);
@@ -97,10 +98,14 @@ test('error screens: a message per code, focus on it, "Try again" only when refr
 test('"Try again" recovers after a failing-then-working provider', async () => {
   const p = await h.open();
   const k = key('retry');
-  await p.mount('r', h.token('flaky', k), { baseUrl: h.base('auto'), retries: 0 });
+  // readyOn 'message' and an app that says ready only when told: the loading screen stays
+  // up for as long as the check needs.
+  await p.mount('r', h.token('flaky', k), { baseUrl: h.base('manual'), retries: 0, readyOn: 'message' });
   await p.waitEvent('r', 'vlens:error');
   await p.page.click('#r .vlens-retry');
   assert.equal(await p.evaluate(() => document.activeElement.textContent), 'Preparing secure verification…', 'focus moves on to the loading screen, not to <body>');
+  await p.waitEvent('r', 'vlens:load');
+  await p.send('r', vlens('ready'));
   await p.waitEvent('r', 'vlens:ready');
   assert.equal(await p.evaluate(() => document.activeElement.tagName), 'IFRAME', 'and then to the app');
   const s = await screen(p, 'r');

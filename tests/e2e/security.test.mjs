@@ -192,11 +192,13 @@ test("widget A's iframe cannot drive widget B on the same page", async () => {
   await p.close();
 });
 
-test('malformed, huge and deeply nested messages are dropped without any error; later messages still work', async () => {
+test('hostile messages from the app: malformed v1 ones are dropped, the rest surface raw, without any error; later messages still work', async () => {
   const p = await h.open();
   const { baseline } = await ready(p);
   const frame = await p.frame('w');
   // Each hostile message is followed by a valid marker step, so a failure points at its culprit.
+  // What is not v1 surfaces as vlens:message { type: null, data }; a malformed v1 message
+  // (source 'vlens', version 1, bad type or fields) is dropped.
   const labels = await frame.evaluate(() => {
     const v = (type, data) => (data === undefined ? { source: 'vlens', version: 1, type } : { source: 'vlens', version: 1, type, data });
     // Structured clone refuses very deep objects in the sender: use the deepest it accepts
@@ -211,31 +213,34 @@ test('malformed, huge and deeply nested messages are dropped without any error; 
     window.deepDepth = depth;
     const deep = nest(depth);
     const deepJson = '{"source":"vlens","version":1,"type":"deep-json","data":' + '['.repeat(10000) + ']'.repeat(10000) + '}';
+    const R = 'raw';
+    const D = 'drop';
     const cases = [
-      ['number', 42], ['null', null], ['true', true], ['undefined', undefined], ['plain string', 'hello'], ['empty string', ''],
-      ['array', [1, 2, 3]], ['array of fields', ['vlens', 1, 'completed']], ['array of message', [v('completed', {})]],
-      ['invalid JSON', '{"source":"vlens",'], ['truncated JSON', '{"source":"vlens","version":1,"type":"completed"'],
-      ['JSON number', '42'], ['JSON null', 'null'], ['JSON array', '[{"source":"vlens","version":1,"type":"completed"}]'],
-      ['source only', { source: 'vlens' }], ['no type', { source: 'vlens', version: 1 }], ['no version', { source: 'vlens', type: 'completed' }],
-      ['version 2', { source: 'vlens', version: 2, type: 'completed' }], ['version string', { source: 'vlens', version: '1', type: 'completed' }],
-      ['source case', { source: 'Vlens', version: 1, type: 'completed' }], ['host source', { source: 'vlens-host', version: 1, type: 'completed' }],
-      ['empty type', { source: 'vlens', version: 1, type: '' }], ['type number', { source: 'vlens', version: 1, type: 42 }],
-      ['type object', { source: 'vlens', version: 1, type: { toString: null } }], ['type 65 chars', v('x'.repeat(65))],
-      ['step no data', v('step')], ['step number', v('step', { step: 42 })], ['step empty', v('step', { step: '' })],
-      ['step 257 chars', v('step', { step: 's'.repeat(257) })], ['step data string', v('step', 'id-capture')], ['step data null', v('step', null)],
-      ['step array', v('step', { step: ['a'] })],
-      ['resize negative', v('resize', { height: -5 })], ['resize zero', v('resize', { height: 0 })], ['resize string', v('resize', { height: '300' })],
-      ['resize NaN', v('resize', { height: NaN })], ['resize Infinity', v('resize', { height: Infinity })], ['resize null', v('resize', { height: null })],
-      ['resize array', v('resize', { height: [300] })], ['resize no data', v('resize')],
-      ['Date', new Date()], ['Map', new Map([['source', 'vlens'], ['version', 1], ['type', 'completed']])], ['Uint8Array', new Uint8Array(16)],
-      ['ArrayBuffer', new ArrayBuffer(64)], ['Error', new Error('x')],
-      ['5 MB string', 'x'.repeat(5 * 1024 * 1024)],
-      ['5 MB JSON of completed', JSON.stringify(v('completed', { pad: 'x'.repeat(5 * 1024 * 1024) }))],
-      ['65 KiB JSON of completed', JSON.stringify(v('completed', { pad: 'x'.repeat(65 * 1024) }))],
-      ['own __proto__ message', JSON.parse('{"__proto__":{"source":"vlens","version":1,"type":"completed"}}')],
-      ['JSON own __proto__ message', '{"__proto__":{"source":"vlens","version":1,"type":"completed"}}'],
-      ['step in __proto__', v('step', JSON.parse('{"__proto__":{"step":"proto-step"}}'))],
-      ['resize in __proto__', v('resize', JSON.parse('{"__proto__":{"height":999}}'))],
+      ['number', 42, R], ['null', null, R], ['true', true, R], ['undefined', undefined, R], ['plain string', 'hello', R], ['empty string', '', R],
+      ['array', [1, 2, 3], R], ['array of fields', ['vlens', 1, 'completed'], R], ['array of message', [v('completed', {})], R],
+      ['invalid JSON', '{"source":"vlens",', R], ['truncated JSON', '{"source":"vlens","version":1,"type":"completed"', R],
+      ['JSON number', '42', R], ['JSON null', 'null', R], ['JSON array', '[{"source":"vlens","version":1,"type":"completed"}]', R],
+      ['source only', { source: 'vlens' }, R], ['no type', { source: 'vlens', version: 1 }, D], ['no version', { source: 'vlens', type: 'completed' }, R],
+      ['version 2', { source: 'vlens', version: 2, type: 'completed' }, R], ['version string', { source: 'vlens', version: '1', type: 'completed' }, R],
+      ['source case', { source: 'Vlens', version: 1, type: 'completed' }, R], ['host source', { source: 'vlens-host', version: 1, type: 'completed' }, R],
+      ['empty type', { source: 'vlens', version: 1, type: '' }, D], ['type number', { source: 'vlens', version: 1, type: 42 }, D],
+      ['type object', { source: 'vlens', version: 1, type: { toString: null } }, D], ['type 65 chars', v('x'.repeat(65)), D],
+      ['step no data', v('step'), D], ['step number', v('step', { step: 42 }), D], ['step empty', v('step', { step: '' }), D],
+      ['step 257 chars', v('step', { step: 's'.repeat(257) }), D], ['step data string', v('step', 'id-capture'), D], ['step data null', v('step', null), D],
+      ['step array', v('step', { step: ['a'] }), D],
+      ['resize negative', v('resize', { height: -5 }), D], ['resize zero', v('resize', { height: 0 }), D], ['resize string', v('resize', { height: '300' }), D],
+      ['resize NaN', v('resize', { height: NaN }), D], ['resize Infinity', v('resize', { height: Infinity }), D], ['resize null', v('resize', { height: null }), D],
+      ['resize array', v('resize', { height: [300] }), D], ['resize no data', v('resize'), D],
+      ['Date', new Date(), R], ['Map', new Map([['source', 'vlens'], ['version', 1], ['type', 'completed']]), R], ['Uint8Array', new Uint8Array(16), R],
+      ['ArrayBuffer', new ArrayBuffer(64), R], ['Error', new Error('x'), R],
+      ['5 MB string', 'x'.repeat(5 * 1024 * 1024), R],
+      // Longer than the 64 KiB a JSON string message is parsed up to: it stays a string.
+      ['5 MB JSON of completed', JSON.stringify(v('completed', { pad: 'x'.repeat(5 * 1024 * 1024) })), R],
+      ['65 KiB JSON of completed', JSON.stringify(v('completed', { pad: 'x'.repeat(65 * 1024) })), R],
+      ['own __proto__ message', JSON.parse('{"__proto__":{"source":"vlens","version":1,"type":"completed"}}'), R],
+      ['JSON own __proto__ message', '{"__proto__":{"source":"vlens","version":1,"type":"completed"}}', R],
+      ['step in __proto__', v('step', JSON.parse('{"__proto__":{"step":"proto-step"}}')), D],
+      ['resize in __proto__', v('resize', JSON.parse('{"__proto__":{"height":999}}')), D],
       // Well-formed but exotic: an event or none is fine, a crash is not.
       [`${depth}-deep object`, v('deep', deep)], ['10000-deep JSON string', deepJson],
       [`${depth}-deep step`, v('step', { step: 'deep-step', nested: nest(depth - 2) })],
@@ -245,8 +250,8 @@ test('malformed, huge and deeply nested messages are dropped without any error; 
       ['pollution attempt', v('analytics', JSON.parse('{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}'))],
     ];
     const labels = [];
-    cases.forEach(([label, msg], i) => {
-      labels.push(label);
+    cases.forEach(([label, msg, outcome], i) => {
+      labels.push([label, outcome]);
       send(msg);
       send(v('step', { step: `marker-${i}` }));
     });
@@ -257,22 +262,41 @@ test('malformed, huge and deeply nested messages are dropped without any error; 
   await p.waitEvent('w', 'vlens:resize').catch(async (err) => {
     const steps = (await p.events('w')).filter((e) => e.type === 'vlens:step').map((e) => e.detail.step);
     const missing = labels.findIndex((_, i) => !steps.includes(`marker-${i}`));
-    throw new Error(`the widget stopped answering after "${labels[missing]}": ${err.message}\npage errors: ${JSON.stringify(p.pageErrors)}`);
+    throw new Error(`the widget stopped answering after "${labels[missing][0]}": ${err.message}\npage errors: ${JSON.stringify(p.pageErrors)}`);
   });
   const events = (await p.events('w')).slice(baseline);
   // Allowed optional outcomes for the exotic-but-well-formed messages.
   const optional = (e) =>
     (e.type === 'vlens:message' && ['deep', 'deep-json', 'huge-array', '__proto__', 'constructor', 'toString', 'analytics'].includes(e.detail.type)) ||
     (e.type === 'vlens:step' && ['deep-step', 'big-object'].includes(e.detail.step));
-  const required = events.filter((e) => !optional(e)).map((e) => [e.type, e.detail]);
-  const expected = labels.map((_, i) => ['vlens:step', { step: `marker-${i}` }]);
+  // A raw message is compared by its type here (its data, when small, below).
+  const required = events.filter((e) => !optional(e))
+    .map((e) => (e.type === 'vlens:message' && e.detail.type === null ? ['vlens:message', 'raw'] : [e.type, e.detail]));
+  const expected = labels.flatMap(([, outcome], i) => [
+    ...(outcome === 'raw' ? [['vlens:message', 'raw']] : []),
+    ['vlens:step', { step: `marker-${i}` }],
+  ]);
   expected.push(['vlens:step', { step: 'from-json' }], ['vlens:resize', { height: 480 }]);
+  const exotic = [];
   for (let i = 0; i < labels.length; i++) {
     const before = required.findIndex((e) => e[1] && e[1].step === `marker-${i}`);
     const prev = i === 0 ? -1 : required.findIndex((e) => e[1] && e[1].step === `marker-${i - 1}`);
-    assert.equal(before, prev + 1, `"${labels[i]}" produced an event: ${JSON.stringify(required.slice(prev + 1, before))}`);
+    const got = required.slice(prev + 1, before);
+    if (labels[i][1] === undefined) {
+      // Exotic: Chromium may deliver a too-deep object as one without fields, which then surfaces raw.
+      assert.ok(got.length === 0 || (got.length === 1 && got[0][1] === 'raw'), `"${labels[i][0]}" produced ${JSON.stringify(got)}`);
+      exotic.push(...got);
+      continue;
+    }
+    const want = labels[i][1] === 'raw' ? [['vlens:message', 'raw']] : [];
+    assert.deepEqual(got, want, `"${labels[i][0]}" (${labels[i][1]}) produced the wrong events`);
   }
-  assert.deepEqual(required, expected, 'only the markers and the JSON-string messages produced events');
+  const rest = required.filter((e) => !exotic.includes(e));
+  assert.deepEqual(rest, expected, 'the markers, one raw message per message that is not v1, and the JSON-string messages');
+  const raw = events.filter((e) => e.type === 'vlens:message' && e.detail.type === null).map((e) => e.detail.data);
+  assert.deepEqual(raw.slice(0, 15), [42, null, true, undefined, 'hello', '', [1, 2, 3], ['vlens', 1, 'completed'], [{ source: 'vlens', version: 1, type: 'completed', data: {} }],
+    '{"source":"vlens",', '{"source":"vlens","version":1,"type":"completed"', '42', 'null', '[{"source":"vlens","version":1,"type":"completed"}]', { source: 'vlens' }],
+    'raw messages carry the message exactly as posted');
   assert.equal(await p.state('w'), 'ready');
   assert.equal(await p.settled('w'), false);
   assert.equal(await p.evaluate(() => T.s.w.session.iframe.style.height), '480px', 'the JSON-string resize was applied');

@@ -279,3 +279,26 @@ mountVlens(el, '/api/vlens-token', { locale: 'fr' });
 mountVlens(el, '/api/vlens-token', { messages: { retyr: 'x' } });
 // @ts-expect-error mode is inline or modal
 mountVlens(el, '/api/vlens-token', { mode: 'popup' });
+
+// readyOn, parseMessage (its return type) and debug; a raw vlens:message has `type: null`.
+mountVlens(el, '/api/vlens-token', {
+  readyOn: 'message',
+  debug: true,
+  parseMessage: (m) => {
+    const e = m as { event?: string; payload?: unknown } | null;
+    return e && e.event === 'done' ? { type: 'completed', data: e.payload } : null;
+  },
+  onEvent: (type, detail) => {
+    if (type === 'vlens:message') {
+      const t: string | null = detail.type;
+      void t;
+    }
+  },
+});
+mountVlens(el, '/api/vlens-token', { parseMessage: () => undefined, readyOn: 'load' });
+// @ts-expect-error readyOn is 'load' or 'message'
+mountVlens(el, '/api/vlens-token', { readyOn: 'ready' });
+// @ts-expect-error parseMessage returns { type, data? } | null | undefined
+mountVlens(el, '/api/vlens-token', { parseMessage: () => 'completed' });
+// @ts-expect-error debug is a boolean
+mountVlens(el, '/api/vlens-token', { debug: 'yes' });
