@@ -15,6 +15,10 @@ pub(crate) const DEFAULT_BASE_URL: &str = "https://app.vlenseg.com";
 const VLENS_API_HOST: &str = "api.vlenseg.com";
 /// Default iframe title.
 const DEFAULT_TITLE: &str = "Vlens identity verification";
+/// Longest `title`, in UTF-16 units (what JavaScript's `length` counts).
+const MAX_TITLE: usize = 200;
+/// Longest text of `messages`, in UTF-16 units: a sentence or two fits a screen.
+const MAX_MESSAGE: usize = 300;
 /// Largest timeout accepted (ten minutes).
 const MAX_TIMEOUT_MS: f64 = 600_000.0;
 /// Features the iframe always gets: liveness needs both.
@@ -291,9 +295,11 @@ pub(crate) fn read<J>(entries: Vec<(String, Value<J>)>, env: &impl Env) -> Resul
                     "allow must be a string like 'fullscreen; clipboard-write' or an array of strings",
                 ]))
             }
-            (Opt::Title, Value::Str(t)) if !t.trim().is_empty() && t.len() <= 200 => cfg.title = t,
+            (Opt::Title, Value::Str(t)) if is_label(&t, MAX_TITLE) => cfg.title = t,
             (Opt::Title, _) => {
-                return Err(invalid(&["title must be a non-empty string that names the iframe for screen readers"]))
+                return Err(invalid(&[
+                    "title must be a string of up to 200 characters, with a visible one, that names the iframe for screen readers",
+                ]))
             }
             (Opt::TokenTimeoutMs, v) => cfg.rules.token_timeout_ms = timeout_ms(name, &v)?,
             (Opt::LoadTimeoutMs, v) => cfg.rules.load_timeout_ms = timeout_ms(name, &v)?,
@@ -341,26 +347,44 @@ pub(crate) fn read<J>(entries: Vec<(String, Value<J>)>, env: &impl Env) -> Resul
     // After the loop, so `messages` wins whatever the order of `locale` and `messages`.
     for (key, value) in messages {
         match (Text::named(&key), value) {
-            // An empty text would leave a button or the dialog without a name.
-            (Some(text), Some(s)) if !s.trim().is_empty() => cfg.texts.set(text, s),
-            _ => {
-                return Err(invalid(&[
-                    "messages.",
-                    &key,
-                    ": messages takes non-empty texts for the keys listed in the README",
-                ]))
-            }
+            // A text with nothing visible would leave a button or the dialog without a name.
+            (Some(text), Some(s)) if is_label(&s, MAX_MESSAGE) => cfg.texts.set(text, s),
+            _ => return Err(invalid(&[
+                "messages.",
+                &key,
+                ": messages takes texts of up to 300 characters, with a visible one, for the keys listed in the README",
+            ])),
         }
     }
-    cfg.allow = allow_attr(extras.iter().map(String::as_str))?;
     let base_url = base_url.as_deref().unwrap_or(DEFAULT_BASE_URL);
     let url = env.parse_url(base_url, None).ok_or_else(|| {
         invalid(&["baseUrl '", base_url, "' is not an absolute URL; use e.g. 'https://app.vlenseg.com'"])
     })?;
     check_base_url(&url)?;
+    // Chromium matches no IPv6-literal origin in an `allow` list (not even the implicit
+    // 'src'), so an app at http://[::1] would get no camera: on that loopback address alone
+    // the features are granted to the frame whatever it shows, as localhost gets them by origin.
+    let required = if url.hostname == "[::1]" { ["camera *", "microphone *"] } else { REQUIRED_FEATURES };
+    cfg.allow = allow_attr(required, extras.iter().map(String::as_str))?;
     cfg.rules.base = [url.origin.as_str(), url.pathname.trim_end_matches('/')].concat();
     cfg.rules.origin = url.origin;
     Ok(cfg)
+}
+
+/// Whether `text` can name something for people: at most `max` UTF-16 units (JavaScript's
+/// `length`), and at least one character that shows (not space, control, zero-width or
+/// bidirectional formatting, such as U+200B or U+202E).
+fn is_label(text: &str, max: usize) -> bool {
+    text.chars().map(char::len_utf16).sum::<usize>() <= max && text.chars().any(is_visible)
+}
+
+fn is_visible(c: char) -> bool {
+    // Spaces, controls, and the zero-width, joining and bidirectional formatting characters.
+    !matches!(c,
+        '\0'..=' ' | '\u{7F}'..='\u{A0}' | '\u{AD}' | '\u{34F}' | '\u{61C}' | '\u{115F}' | '\u{1160}' | '\u{1680}'
+        | '\u{17B4}' | '\u{17B5}' | '\u{180B}'..='\u{180F}' | '\u{2000}'..='\u{200F}' | '\u{2028}'..='\u{202F}'
+        | '\u{205F}'..='\u{206F}' | '\u{3000}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}'
+        | '\u{FFF0}'..='\u{FFFB}' | '\u{E0000}'..='\u{E0FFF}')
 }
 
 fn length<J>(name: &str, value: Value<J>, env: &impl Env) -> Result<Length, WidgetError> {
@@ -498,9 +522,9 @@ pub(crate) fn session_src(base: &str, token: &str) -> String {
 }
 
 /// The iframe's `allow` attribute: camera and microphone, then the host's extra features.
-fn allow_attr<'a>(extras: impl IntoIterator<Item = &'a str>) -> Result<String, WidgetError> {
+fn allow_attr<'a>(required: [&'a str; 2], extras: impl IntoIterator<Item = &'a str>) -> Result<String, WidgetError> {
     // `&str`s, so this join is the one `concat` already uses: a `[String]` join costs 1 KB.
-    let mut out: Vec<&str> = REQUIRED_FEATURES.to_vec();
+    let mut out: Vec<&str> = required.to_vec();
     for item in extras {
         for directive in item.split(';').map(str::trim).filter(|d| !d.is_empty()) {
             let ok = directive.len() <= 200
@@ -544,7 +568,10 @@ pub(crate) mod tests {
             let (path, hash) = path.split_once('#').map_or((path.as_str(), ""), |(p, h)| (p, h));
             let (pathname, search) = path.split_once('?').map_or((path, ""), |(p, s)| (p, s));
             let (creds, host) = authority.rsplit_once('@').map_or((None, authority), |(c, h)| (Some(c), h));
-            let hostname = host.split(':').next()?.to_ascii_lowercase();
+            let hostname = match host.split_once(']') {
+                Some((v6, _)) => [v6, "]"].concat(),
+                None => host.split(':').next()?.to_ascii_lowercase(),
+            };
             Some(UrlParts {
                 href: url.clone(),
                 protocol: protocol.into(),
@@ -683,6 +710,17 @@ pub(crate) mod tests {
             (vec![("allow", Value::Other)], "allow must be"),
             (vec![("allow", s("camera\" onload=\"x"))], "permissions-policy feature"),
             (vec![("title", s("  "))], "title must be"),
+            (vec![("title", s("\u{200b}\u{202e}"))], "title must be"),
+            (vec![("title", s(&"x".repeat(201)))], "title must be"),
+            (
+                vec![("messages", Value::Entries(vec![("close".into(), Some("\u{200b}".into()))]))],
+                "messages.close: messages takes",
+            ),
+            (
+                vec![("messages", Value::Entries(vec![("retry".into(), Some("\u{202e}\u{2066} \u{feff}".into()))]))],
+                "messages.retry",
+            ),
+            (vec![("messages", Value::Entries(vec![("loading".into(), Some("a".repeat(301)))]))], "messages.loading"),
             (vec![("tokenTimeoutMs", Value::Num(0.0))], "tokenTimeoutMs must be"),
             (vec![("loadTimeoutMs", Value::Num(f64::INFINITY))], "loadTimeoutMs must be"),
             (vec![("loadTimeoutMs", Value::Num(700_000.0))], "loadTimeoutMs must be"),
@@ -714,6 +752,18 @@ pub(crate) mod tests {
         ] {
             let message = read_err(&pairs);
             assert!(message.contains(needle), "{pairs:?}: {message}");
+        }
+    }
+
+    #[test]
+    fn texts_are_counted_in_utf16_units_and_need_something_visible() {
+        assert!(is_label(&"😀".repeat(100), MAX_TITLE), "100 emoji are 200 UTF-16 units");
+        assert!(!is_label(&"😀".repeat(101), MAX_TITLE));
+        assert!(is_label(&"é".repeat(200), MAX_TITLE), "200 characters of two UTF-8 bytes each");
+        assert!(is_label("\u{200b}x\u{200b}", MAX_TITLE));
+        assert!(is_label("تحقق", MAX_TITLE));
+        for invisible in ["", " \t\n", "\u{200b}", "\u{202e}", "\u{2066}\u{2069}", "\u{feff}\u{ad}", "\u{0}\u{7f}"] {
+            assert!(!is_label(invisible, MAX_TITLE), "{invisible:?}");
         }
     }
 
@@ -756,13 +806,17 @@ pub(crate) mod tests {
 
     #[test]
     fn allow_always_has_camera_and_microphone_once() {
-        assert_eq!(allow_attr([]).unwrap(), "camera; microphone");
+        let r = REQUIRED_FEATURES;
+        assert_eq!(allow_attr(r, []).unwrap(), "camera; microphone");
         assert_eq!(
-            allow_attr(["fullscreen; camera", "clipboard-write", "fullscreen"]).unwrap(),
+            allow_attr(r, ["fullscreen; camera", "clipboard-write", "fullscreen"]).unwrap(),
             "camera; microphone; fullscreen; clipboard-write"
         );
-        assert_eq!(allow_attr(["microphone 'src'", " ;; "]).unwrap(), "camera; microphone");
-        assert!(allow_attr(["<script>"]).is_err());
+        assert_eq!(allow_attr(r, ["microphone 'src'", " ;; "]).unwrap(), "camera; microphone");
+        assert!(allow_attr(r, ["<script>"]).is_err());
+        let ipv6 = |base: &str| read_ok(&[("baseUrl", s(base)), ("allow", s("fullscreen"))]).allow;
+        assert_eq!(ipv6("http://[::1]:8081"), "camera *; microphone *; fullscreen");
+        assert_eq!(ipv6("http://localhost:8081"), "camera; microphone; fullscreen");
     }
 
     #[test]

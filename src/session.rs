@@ -654,8 +654,9 @@ impl<D: Clone> Session<D> {
 
 fn load_timeout(rules: &Rules, loaded: bool) -> WidgetError {
     let what = if loaded {
-        // A 503 page, a refused connection or a page that forbids framing all still fire `load`.
-        "loaded, but the Vlens app in it did not report ready within loadTimeoutMs ("
+        // A 503 page, a refused connection or a page that forbids framing all still fire
+        // `load`: a load says nothing about what is in the frame.
+        "fired load (so does a refused connection, an error page or a page that refuses to be framed), but no Vlens app in it reported ready within loadTimeoutMs ("
     } else {
         "did not load within loadTimeoutMs ("
     };

@@ -161,7 +161,8 @@ fn load_timeout_says_whether_the_frame_loaded() {
     let _ = s.handle(Input::FrameLoaded);
     let fx = s.handle(Input::Timer(Timer::Ready));
     let (_, message) = error_code(&fx).unwrap();
-    assert!(message.contains("loaded, but the Vlens app in it did not report ready"), "{message}");
+    assert!(message.contains("fired load (so does a refused connection"), "{message}");
+    assert!(message.contains("but no Vlens app in it reported ready within loadTimeoutMs"), "{message}");
     assert_eq!(s.state(), State::Error);
 }
 
