@@ -65,3 +65,133 @@ test('an app at http://[::1] gets the camera like one at localhost: no CAMERA_BL
     await new Promise((r) => app.close(r));
   }
 });
+
+// ---------------------------------------------------------------- the dialog under the host's hands
+
+/** A page with a button that opened the modal (focus returns there) and a tall body. */
+async function modalPage() {
+  const p = await h.open();
+  await p.evaluate(() => {
+    const b = document.createElement('button');
+    b.id = 'opener';
+    b.textContent = 'Verify';
+    document.body.appendChild(b);
+    const tall = document.createElement('div');
+    tall.style.height = '3000px';
+    document.body.appendChild(tall);
+    b.focus();
+  });
+  return p;
+}
+
+/** What the host sees of the page once a dialog has gone. */
+function pageAfter(p) {
+  return p.evaluate(() => ({
+    dialogs: document.querySelectorAll('dialog').length,
+    iframes: document.querySelectorAll('iframe').length,
+    inline: document.documentElement.getAttribute('style'),
+    overflow: getComputedStyle(document.documentElement).overflow,
+  }));
+}
+
+for (const [how, end] of [
+  ['dialog.close()', () => document.querySelector('dialog.vlens-modal').close()],
+  ['dialog.requestClose()', () => document.querySelector('dialog.vlens-modal').requestClose()],
+  ['dialog.remove()', () => document.querySelector('dialog.vlens-modal').remove()],
+  ['document.body.replaceChildren()', () => document.body.replaceChildren()],
+]) {
+  test(`the host ending the dialog with ${how} cancels with reason closed, settles, destroys and unlocks the page`, async () => {
+    const p = await modalPage();
+    await p.mount('m', h.token('ok', key('host-end')), { baseUrl: h.base('auto'), mode: 'modal' }, { noElement: true });
+    await p.waitEvent('m', 'vlens:ready');
+    await p.page.evaluate(end);
+    assert.deepEqual(await p.result('m'), { status: 'cancelled', data: { reason: 'closed' } });
+    assert.deepEqual((await p.types('m')).slice(-2), ['vlens:cancel', 'vlens:destroy']);
+    assert.equal(await p.state('m'), 'destroyed');
+    assert.deepEqual(await pageAfter(p), { dialogs: 0, iframes: 0, inline: null, overflow: 'visible' });
+    assert.deepEqual(p.pageErrors, []);
+    await p.close();
+  });
+}
+
+test('two dialogs destroyed oldest first: the page stays locked while one is open, then is unlocked, and focus goes back to the opener', async () => {
+  const p = await modalPage();
+  await p.mount('a', h.token('ok', key('two-a')), { baseUrl: h.base('auto'), mode: 'modal' });
+  await p.mount('b', h.token('ok', key('two-b')), { baseUrl: h.base('auto'), mode: 'modal' });
+  await p.waitEvent('b', 'vlens:ready');
+  await p.evaluate(() => T.s.a.session.destroy());
+  const during = await p.evaluate(() => ({ overflow: getComputedStyle(document.documentElement).overflow, inB: document.querySelectorAll('dialog.vlens-modal').length === 1 && document.querySelector('dialog.vlens-modal').contains(document.activeElement) }));
+  assert.deepEqual(during, { overflow: 'hidden', inB: true }, 'the dialog still open keeps the lock and the focus');
+  await p.evaluate(() => T.s.b.session.destroy());
+  assert.deepEqual(await pageAfter(p), { dialogs: 0, iframes: 0, inline: null, overflow: 'visible' });
+  assert.equal(await p.evaluate(() => document.activeElement.id), 'opener');
+  await p.close();
+});
+
+test("the scroll lock gives back the host's overflow-x and overflow-y with their priority, and keeps what the host changed meanwhile", async () => {
+  const p = await modalPage();
+  await p.evaluate(() => {
+    document.documentElement.style.setProperty('overflow-x', 'hidden', 'important');
+    document.documentElement.style.setProperty('overflow-y', 'scroll');
+  });
+  await p.mount('m', h.token('ok', key('lock')), { baseUrl: h.base('auto'), mode: 'modal' }, { noElement: true });
+  await p.waitEvent('m', 'vlens:ready');
+  assert.equal(await p.evaluate(() => getComputedStyle(document.documentElement).overflowY), 'hidden', 'locked');
+  await p.page.keyboard.press('Escape');
+  await p.result('m');
+  const style = () => p.evaluate(() => {
+    const s = document.documentElement.style;
+    return [s.getPropertyValue('overflow-x'), s.getPropertyPriority('overflow-x'), s.getPropertyValue('overflow-y'), s.getPropertyPriority('overflow-y')];
+  });
+  assert.deepEqual(await style(), ['hidden', 'important', 'scroll', '']);
+
+  // A value the host sets while the dialog is open is the host's: it stays.
+  await p.mount('n', h.token('ok', key('lock-2')), { baseUrl: h.base('auto'), mode: 'modal' }, { noElement: true });
+  await p.waitEvent('n', 'vlens:ready');
+  await p.evaluate(() => document.documentElement.style.setProperty('overflow-y', 'auto'));
+  await p.page.keyboard.press('Escape');
+  await p.result('n');
+  assert.deepEqual(await style(), ['hidden', 'important', 'auto', '']);
+  await p.close();
+});
+
+test('an inline error does not take focus from where the user is typing, nor scroll the page', async () => {
+  const p = await h.open();
+  await p.evaluate(() => {
+    const input = document.createElement('input');
+    input.id = 'name';
+    document.body.prepend(input);
+    const tall = document.createElement('div');
+    tall.style.height = '3000px';
+    input.after(tall);
+    input.focus();
+  });
+  await p.mount('e', h.token('delay', key('typing'), { ms: 300 }), { baseUrl: h.base('nowhere'), tokenTimeoutMs: 100, retries: 0 });
+  await p.page.keyboard.type('Sara', { delay: 60 });
+  await p.waitEvent('e', 'vlens:error');
+  await p.page.keyboard.type(' Ahmed');
+  const after = await p.evaluate(() => ({ focus: document.activeElement.id, value: document.getElementById('name').value, y: scrollY, alert: document.querySelector('#e .vlens-error')?.getAttribute('role') }));
+  assert.deepEqual(after, { focus: 'name', value: 'Sara Ahmed', y: 0, alert: 'alert' });
+  await p.close();
+});
+
+test("Escape: a host's preventDefault keeps the dialog open; otherwise it closes and goes no further", async () => {
+  const p = await modalPage();
+  await p.evaluate(() => {
+    window.hostSaw = 0;
+    window.preventEscape = true;
+    document.addEventListener('keydown', (e) => { if (e.key === 'Escape' && window.preventEscape) e.preventDefault(); }, true);
+    document.addEventListener('keydown', (e) => { if (e.key === 'Escape') window.hostSaw++; });
+  });
+  await p.mount('m', h.token('ok', key('esc-host')), { baseUrl: h.base('auto'), mode: 'modal' }, { noElement: true });
+  await p.waitEvent('m', 'vlens:ready');
+  await p.page.keyboard.press('Escape');
+  await p.evaluate(() => new Promise((r) => setTimeout(r, 100)));
+  assert.equal(await p.state('m'), 'ready', 'the host prevented it');
+  assert.equal(await p.evaluate(() => document.querySelector('dialog.vlens-modal').open), true);
+  await p.evaluate(() => { window.preventEscape = false; window.hostSaw = 0; });
+  await p.page.keyboard.press('Escape');
+  assert.deepEqual(await p.result('m'), { status: 'cancelled', data: { reason: 'closed' } });
+  assert.equal(await p.evaluate(() => window.hostSaw), 0, "the host's own Escape handler did not also run");
+  await p.close();
+});
