@@ -195,3 +195,55 @@ test("Escape: a host's preventDefault keeps the dialog open; otherwise it closes
   assert.equal(await p.evaluate(() => window.hostSaw), 0, "the host's own Escape handler did not also run");
   await p.close();
 });
+
+// ---------------------------------------------------------------- copies of the package on one page
+
+/** The host page with three copies of the widget: the script tag, the ES module and a CommonJS bundle. */
+async function threeCopies() {
+  const { build } = await import('esbuild');
+  const path = await import('node:path');
+  const { distDir } = await import('./server.mjs');
+  const cjs = await build({
+    stdin: { contents: `window.VlensCjs = require(${JSON.stringify(path.join(distDir, 'index.cjs'))});`, resolveDir: distDir },
+    bundle: true, format: 'iife', write: false, logLevel: 'error',
+  });
+  const p = await h.open();
+  await p.page.addScriptTag({ content: cjs.outputFiles[0].text });
+  await p.evaluate(async () => { window.VlensEsm = await import('/dist/index.js'); });
+  const distinct = await p.evaluate(() => new Set([window.Vlens.mountVlens, window.VlensEsm.mountVlens, window.VlensCjs.mountVlens]).size);
+  assert.equal(distinct, 3, 'three separate copies');
+  return p;
+}
+
+test('three copies of the package on one page: one session per element and one stylesheet, whichever copy mounted it', async () => {
+  const p = await threeCopies();
+  const k = key('copies');
+  await p.evaluate(([url, baseUrl]) => {
+    const el = T.container('c');
+    window.copies = [window.Vlens, window.VlensEsm, window.VlensCjs].map((copy) => copy.mountVlens(el, url, { baseUrl }));
+  }, [h.token('ok', k), h.base('auto')]);
+  await p.waitFor(() => window.copies[2].state === 'ready', null, { what: 'the last copy ready' });
+  const seen = await p.evaluate(() => ({
+    states: window.copies.map((s) => s.state),
+    iframes: document.querySelectorAll('#c iframe').length,
+    boxes: document.querySelectorAll('#c .vlens').length,
+    sheets: document.adoptedStyleSheets.length,
+  }));
+  assert.deepEqual(seen, { states: ['destroyed', 'destroyed', 'ready'], iframes: 1, boxes: 1, sheets: 1 });
+  assert.equal((await h.calls(k)).length, 1, 'one token request');
+  await p.close();
+});
+
+test("three copies of the package on one page: one dialog at a time, one scroll lock, and the page unlocked at the end", async () => {
+  const p = await threeCopies();
+  await p.evaluate(([url, baseUrl]) => {
+    window.modals = [window.Vlens, window.VlensEsm].map((copy) => copy.mountVlens(null, url, { baseUrl, mode: 'modal' }));
+  }, [h.token('ok', key('copies-m')), h.base('auto')]);
+  await p.waitFor(() => window.modals[1].state === 'ready', null, { what: 'the second dialog ready' });
+  assert.deepEqual(await p.evaluate(() => ({ states: window.modals.map((s) => s.state), dialogs: document.querySelectorAll('dialog').length })),
+    { states: ['destroyed', 'ready'], dialogs: 1 });
+  await p.page.keyboard.press('Escape');
+  await p.waitFor(() => window.modals[1].state === 'destroyed', null, { what: 'the dialog closed' });
+  assert.deepEqual(await pageAfter(p), { dialogs: 0, iframes: 0, inline: null, overflow: 'visible' });
+  await p.close();
+});
