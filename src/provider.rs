@@ -83,7 +83,12 @@ impl Provider {
                 Ok(returned)
             }
             Provider::Http(endpoint) => {
-                let init = Object::assign(&Object::new(), endpoint.init.unchecked_ref());
+                // No prototype: fetch reads every RequestInit member it knows (mode, integrity,
+                // referrer...) through the chain, so a polluted Object.prototype would set them.
+                let init = Object::assign(
+                    &Object::create(JsValue::NULL.unchecked_ref::<Object>()),
+                    endpoint.init.unchecked_ref(),
+                );
                 let _ = js_sys::Reflect::set(&init, &"signal".into(), signal);
                 Ok(js::fetch_answer(&endpoint.url, &init).into())
             }
