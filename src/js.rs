@@ -39,7 +39,7 @@ extern "C" {
     /// Sets the iframe's height in CSS pixels.
     #[wasm_bindgen(js_name = setHeight)]
     pub(crate) fn set_height(frame: &web_sys::HtmlIFrameElement, px: f64);
-    /// Resolves to `[status, contentType, text]`.
+    /// Resolves to `[status, contentType, text, retryAfter]` (`retryAfter` the header or `null`).
     #[wasm_bindgen(js_name = fetchAnswer)]
     pub(crate) fn fetch_answer(url: &str, init: &JsValue) -> Promise;
 }

@@ -107,7 +107,11 @@ impl Provider {
                 let content_type = answer.get(1).as_string().unwrap_or_default().to_ascii_lowercase();
                 let text = answer.get(2);
                 if !(200..300).contains(&status) {
-                    return Err(token::status_failure(&endpoint.url, status, error_reason(&text).as_deref()));
+                    let wait = answer
+                        .get(3)
+                        .as_string()
+                        .and_then(|h| token::retry_after_ms(&h, js_sys::Date::parse(&h), js_sys::Date::now()));
+                    return Err(token::status_failure(&endpoint.url, status, error_reason(&text).as_deref(), wait));
                 }
                 read_body(&content_type, &text)
             }
