@@ -2,7 +2,7 @@
 // wasm-bindgen import per DOM call, which keeps the shipped module smaller.
 // `bind` tags the page's one dispatcher with a session (a closure per callback would
 // outlive its session); `settle` hands a provider's value or promise to two such callbacks;
-// `fetchAnswer` reads a token endpoint's whole answer in one promise.
+// `fetchAnswer` reads a token endpoint's whole answer (and its Retry-After) in one promise.
 export const bind = (dispatch, session, kind, arg) => (value) => dispatch(session, kind, arg, value);
 
 // Messages from any other origin are dropped here, before they cost a call into wasm, which
@@ -16,7 +16,9 @@ export const settle = (value, ok, err) => {
 };
 
 export const fetchAnswer = (url, init) =>
-  fetch(url, init).then((r) => r.text().then((text) => [r.status, r.headers.get('content-type') || '', text]));
+  fetch(url, init).then((r) =>
+    r.text().then((text) => [r.status, r.headers.get('content-type') || '', text, r.headers.get('retry-after')]),
+  );
 
 // Parsed with the browser's URL parser: [href, protocol, hostname, origin, pathname, search,
 // hash, hasCredentials], or null when `url` is not a URL.

@@ -149,6 +149,14 @@ proptest! {
         }
         let _ = options::clamp_height(x, Some(y), None);
         prop_assert!(token::backoff_ms(r, rand) <= token::BACKOFF_MAX_MS as u32);
+        prop_assert!(token::retry_after_ms("Sun, 06 Nov 1994 08:49:37 GMT", x, y).is_some() == x.is_finite());
+        // Paced waits never add up past the cap, whatever the server asked.
+        let (mut tries, mut waited) = (token::Tries::default(), 0u64);
+        while let Some((ms, next)) = tries.next(&token::Failure::RetryAfter(String::new(), r), 2, 15_000, rand) {
+            waited += u64::from(ms);
+            tries = next;
+        }
+        prop_assert!(waited <= 15_000);
     }
 
     #[test]
@@ -160,6 +168,7 @@ proptest! {
             }
         }
         let _ = options::check_form_names(&a);
+        let _ = token::retry_after_ms(&a, f64::NAN, 0.0);
         let _ = options::session_src(&b, &a);
     }
 }

@@ -42,7 +42,7 @@ extern "C" {
     pub(crate) fn set_height(frame: &web_sys::HtmlIFrameElement, px: f64);
     /// `console[level]('vlens-widget: ' + text, value?)`.
     pub(crate) fn log(level: &str, text: &str, value: &JsValue);
-    /// Resolves to `[status, contentType, text]`.
+    /// Resolves to `[status, contentType, text, retryAfter]` (`retryAfter` the header or `null`).
     #[wasm_bindgen(js_name = fetchAnswer)]
     pub(crate) fn fetch_answer(url: &str, init: &JsValue) -> Promise;
 }

@@ -83,7 +83,12 @@ impl Provider {
                 Ok(returned)
             }
             Provider::Http(endpoint) => {
-                let init = Object::assign(&Object::new(), endpoint.init.unchecked_ref());
+                // No prototype: fetch reads every RequestInit member it knows (mode, integrity,
+                // referrer...) through the chain, so a polluted Object.prototype would set them.
+                let init = Object::assign(
+                    &Object::create(JsValue::NULL.unchecked_ref::<Object>()),
+                    endpoint.init.unchecked_ref(),
+                );
                 let _ = js_sys::Reflect::set(&init, &"signal".into(), signal);
                 Ok(js::fetch_answer(&endpoint.url, &init).into())
             }
@@ -102,7 +107,11 @@ impl Provider {
                 let content_type = answer.get(1).as_string().unwrap_or_default().to_ascii_lowercase();
                 let text = answer.get(2);
                 if !(200..300).contains(&status) {
-                    return Err(token::status_failure(&endpoint.url, status, error_reason(&text).as_deref()));
+                    let wait = answer
+                        .get(3)
+                        .as_string()
+                        .and_then(|h| token::retry_after_ms(&h, js_sys::Date::parse(&h), js_sys::Date::now()));
+                    return Err(token::status_failure(&endpoint.url, status, error_reason(&text).as_deref(), wait));
                 }
                 read_body(&content_type, &text)
             }

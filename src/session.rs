@@ -253,7 +253,7 @@ enum Phase {
 #[derive(Clone, Copy, Debug)]
 struct Flight {
     purpose: Reason,
-    retries_used: u32,
+    tries: token::Tries,
     phase: Phase,
 }
 
@@ -526,20 +526,22 @@ impl<D: Clone> Session<D> {
     }
 
     fn failed(&mut self, flight: Flight, failure: Failure) {
-        if failure.is_retryable() && flight.retries_used < self.rules.retries {
-            let retries_used = flight.retries_used + 1;
-            self.flight = Some(Flight { retries_used, phase: Phase::Backoff, ..flight });
-            let ms = token::backoff_ms(retries_used, self.next_random());
-            self.out.push(Effect::StartTimer(Timer::Backoff, ms));
-        } else {
-            self.flight = None;
-            self.fail(failure.into_error(flight.purpose, self.rules.token_timeout_ms));
+        let random = self.next_random();
+        match flight.tries.next(&failure, self.rules.retries, self.rules.token_timeout_ms, random) {
+            Some((ms, tries)) => {
+                self.flight = Some(Flight { tries, phase: Phase::Backoff, ..flight });
+                self.out.push(Effect::StartTimer(Timer::Backoff, ms));
+            }
+            None => {
+                self.flight = None;
+                self.fail(failure.into_error(flight.purpose, self.rules.token_timeout_ms));
+            }
         }
     }
 
     fn start_flight(&mut self, purpose: Reason) {
         self.stop_flight();
-        self.flight = Some(Flight { purpose, retries_used: 0, phase: Phase::Backoff });
+        self.flight = Some(Flight { purpose, tries: token::Tries::default(), phase: Phase::Backoff });
         self.call(purpose);
     }
 

@@ -128,6 +128,39 @@ fn transient_failures_are_retried_with_backoff_then_reported() {
 }
 
 #[test]
+fn a_retry_after_is_waited_without_using_up_retries_until_token_timeout_ms() {
+    let mut s = session();
+    let _ = s.handle(Input::Mount);
+    let mut attempt = 0;
+    let mut waited = 0;
+    // 2 s at least each time: seven paced waits fit in tokenTimeoutMs (15 s) at most, four at least.
+    loop {
+        let fx = s.handle(Input::TokenErr(attempt, Failure::RetryAfter("429".into(), 2000)));
+        match fx.as_slice() {
+            [Effect::CancelTimer(Timer::Attempt), Effect::StartTimer(Timer::Backoff, ms)] => {
+                assert!((2000..4000).contains(ms) || waited + ms == 15_000, "{ms} after {waited}");
+                waited += ms;
+                assert_eq!(calls(&s.handle(Input::Timer(Timer::Backoff))), vec![(attempt + 1, Reason::Retry)]);
+                attempt += 1;
+            }
+            _ => {
+                let (code, message) = error_code(&fx).expect("an error once tokenTimeoutMs is used up");
+                assert_eq!(code, ErrorCode::TokenProviderFailed);
+                assert!(message.contains("429"), "{message}");
+                break;
+            }
+        }
+    }
+    assert!((4..=7).contains(&attempt) && waited <= 15_000, "{attempt} waits, {waited} ms");
+    // A server asking for more than tokenTimeoutMs is not asked again early.
+    let mut s = session();
+    let _ = s.handle(Input::Mount);
+    let fx = s.handle(Input::TokenErr(0, Failure::RetryAfter("503".into(), 3_600_000)));
+    assert_eq!(error_code(&fx).map(|e| e.0), Some(ErrorCode::TokenProviderFailed));
+    assert!(!fx.iter().any(|e| matches!(e, Effect::StartTimer(Timer::Backoff, _))));
+}
+
+#[test]
 fn final_failures_and_invalid_tokens_are_not_retried() {
     let mut s = session();
     let _ = s.handle(Input::Mount);

@@ -74,6 +74,8 @@ pub(crate) fn invalid(problem: &str) -> WidgetError {
 pub(crate) enum Failure {
     /// A transient failure worth retrying (network error, 5xx, 408, 429, a rejected function).
     Transient(String),
+    /// A 429 or 503 whose `Retry-After` asks for this many milliseconds before the next attempt.
+    RetryAfter(String, u32),
     /// A failure that retrying will not fix (other 4xx).
     Final(String),
     /// The attempt took longer than `tokenTimeoutMs`.
@@ -85,7 +87,7 @@ pub(crate) enum Failure {
 impl Failure {
     /// Whether another attempt may succeed.
     pub(crate) fn is_retryable(&self) -> bool {
-        matches!(self, Failure::Transient(_) | Failure::Timeout)
+        matches!(self, Failure::Transient(_) | Failure::RetryAfter(..) | Failure::Timeout)
     }
 
     /// The error reported once the attempts of one acquisition are used up.
@@ -104,7 +106,9 @@ impl Failure {
                 .concat(),
                 true,
             ),
-            Failure::Transient(why) | Failure::Final(why) => WidgetError::new(code, why, true),
+            Failure::Transient(why) | Failure::RetryAfter(why, _) | Failure::Final(why) => {
+                WidgetError::new(code, why, true)
+            }
         }
     }
 }
@@ -129,9 +133,11 @@ pub(crate) fn is_retryable_status(status: u16) -> bool {
 
 /// The failure an HTTP error status means, with advice for the host's developer.
 ///
-/// `reason` is the endpoint's own explanation (`error` or `message` of a JSON body), if any.
-pub(crate) fn status_failure(url: &str, status: u16, reason: Option<&str>) -> Failure {
+/// `reason` is the endpoint's own explanation (`error` or `message` of a JSON body), if any;
+/// `wait_ms` its `Retry-After` (see [`retry_after_ms`]), honoured on a 429 or a 503.
+pub(crate) fn status_failure(url: &str, status: u16, reason: Option<&str>, wait_ms: Option<u32>) -> Failure {
     let reason = reason.map(|r| r.chars().filter(|c| !c.is_control()).take(MAX_REASON_CHARS).collect::<String>());
+    let paced = wait_ms.filter(|_| status == 429 || status == 503);
     let why = [
         "the token endpoint ",
         url,
@@ -140,7 +146,9 @@ pub(crate) fn status_failure(url: &str, status: u16, reason: Option<&str>) -> Fa
         reason.as_deref().map_or("", |_| " ("),
         reason.as_deref().unwrap_or(""),
         reason.as_deref().map_or("", |_| ")"),
-        if is_retryable_status(status) {
+        if paced.is_some() {
+            ": the widget waited as its Retry-After asked, up to tokenTimeoutMs in all; key your server's rate limit by signed-in user, not IP"
+        } else if is_retryable_status(status) {
             ": check your server's logs; the request was retried"
         } else if status >= 500 {
             ": your server cannot do this request (check its configuration and logs)"
@@ -151,19 +159,91 @@ pub(crate) fn status_failure(url: &str, status: u16, reason: Option<&str>) -> Fa
         },
     ]
     .concat();
-    if is_retryable_status(status) {
-        Failure::Transient(why)
-    } else {
-        Failure::Final(why)
+    match paced {
+        Some(wait) => Failure::RetryAfter(why, wait),
+        None if is_retryable_status(status) => Failure::Transient(why),
+        None => Failure::Final(why),
+    }
+}
+
+/// A `Retry-After` header as the milliseconds to wait: delta-seconds, or an HTTP date less
+/// `now_ms` (a date already past is 0); `None` when it is neither. `date_ms` is the header
+/// read as a date, Unix milliseconds or NaN (the browser's `Date.parse`, which reads the
+/// three date forms HTTP allows).
+pub(crate) fn retry_after_ms(header: &str, date_ms: f64, now_ms: f64) -> Option<u32> {
+    let ms = match digits(header) {
+        Some(seconds) => seconds * 1000.0,
+        None if date_ms.is_finite() => date_ms - now_ms,
+        None => return None,
+    };
+    // Saturating: a negative wait is 0, a huge one u32::MAX.
+    Some(ms as u32)
+}
+
+/// A run of ASCII digits as a number (saturating to infinity); `None` for anything else.
+fn digits(text: &str) -> Option<f64> {
+    if text.is_empty() {
+        return None;
+    }
+    text.bytes().try_fold(0.0, |n, b| b.is_ascii_digit().then(|| n * 10.0 + f64::from(b - b'0')))
+}
+
+/// What one acquisition of a token has spent of its retry budget.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Tries {
+    /// Failed attempts retried so far (`retries` caps them).
+    retried: u32,
+    /// Milliseconds spent waiting as `Retry-After` asked (`tokenTimeoutMs` caps them).
+    waited_ms: u32,
+}
+
+impl Tries {
+    /// After `failure`: the delay before the next attempt and the budget then spent, or
+    /// `None` to give up. `random` in `[0, 1)` spreads the delay.
+    ///
+    /// A failure is retried after the backoff while `retries` allows. A `Retry-After` (on a
+    /// 429 or 503) is the server pacing its clients rather than a failure: the next attempt
+    /// waits at least what it asked, spread up to twice that so that users behind one
+    /// address (an office NAT) do not all come back at the same moment, without using up
+    /// `retries`. Those waits add up to `tokenTimeoutMs` (`cap_ms`) at most: when the
+    /// server asks for more than is left, the widget gives up at once rather than ask again
+    /// before it was told to. `retries: 0` means no second attempt of any kind.
+    pub(crate) fn next(self, failure: &Failure, retries: u32, cap_ms: u32, random: f64) -> Option<(u32, Tries)> {
+        if !failure.is_retryable() || retries == 0 {
+            return None;
+        }
+        match *failure {
+            Failure::RetryAfter(_, wait) if wait > 0 => {
+                let left = cap_ms.saturating_sub(self.waited_ms);
+                if wait > left {
+                    return None;
+                }
+                let ms = ((f64::from(wait) * (1.0 + unit(random))) as u32).min(left);
+                Some((ms, Tries { waited_ms: self.waited_ms + ms, ..self }))
+            }
+            _ if self.retried < retries => {
+                let retried = self.retried + 1;
+                Some((backoff_ms(retried, random), Tries { retried, ..self }))
+            }
+            _ => None,
+        }
     }
 }
 
 /// Delay before retry number `retry` (1-based), with `random` in `[0, 1)` for jitter.
 pub(crate) fn backoff_ms(retry: u32, random: f64) -> u32 {
     let exp = BACKOFF_BASE_MS * f64::from(1u32 << retry.saturating_sub(1).min(8));
-    let random = if random.is_finite() { random.clamp(0.0, 1.0) } else { 0.0 };
-    let jitter = 0.5 + 0.5 * random;
+    let jitter = 0.5 + 0.5 * unit(random);
     (exp.min(BACKOFF_MAX_MS) * jitter) as u32
+}
+
+/// `random` within `[0, 1]` (0 when it is not a number).
+fn unit(random: f64) -> f64 {
+    if random.is_finite() {
+        random.clamp(0.0, 1.0)
+    } else {
+        0.0
+    }
 }
 
 #[cfg(test)]
@@ -190,10 +270,10 @@ mod tests {
     #[test]
     fn retries_only_transient_statuses() {
         for s in [500, 502, 503, 408, 429] {
-            assert!(status_failure("/api", s, None).is_retryable(), "{s}");
+            assert!(status_failure("/api", s, None, None).is_retryable(), "{s}");
         }
         for s in [400, 401, 403, 404, 422, 501, 505] {
-            assert!(!status_failure("/api", s, None).is_retryable(), "{s}");
+            assert!(!status_failure("/api", s, None, None).is_retryable(), "{s}");
         }
         assert!(Failure::Timeout.is_retryable());
         assert!(!Failure::Invalid(invalid("x")).is_retryable());
@@ -204,11 +284,17 @@ mod tests {
         let t = Failure::Timeout.into_error(Reason::Initial, 15000);
         assert_eq!((t.code, t.recoverable), (ErrorCode::TokenTimeout, true));
         assert!(t.message.contains("15000 ms"));
-        let f = status_failure("/api/vlens/session", 500, None).into_error(Reason::Initial, 1);
+        let f = status_failure("/api/vlens/session", 500, None, None).into_error(Reason::Initial, 1);
         assert_eq!(f.code, ErrorCode::TokenProviderFailed);
         assert!(f.message.contains("/api/vlens/session answered HTTP 500"));
-        assert_eq!(status_failure("/x", 400, None).into_error(Reason::Refresh, 1).code, ErrorCode::TokenProviderFailed);
-        assert_eq!(status_failure("/x", 400, None).into_error(Reason::Expired, 1).code, ErrorCode::TokenRefreshFailed);
+        assert_eq!(
+            status_failure("/x", 400, None, None).into_error(Reason::Refresh, 1).code,
+            ErrorCode::TokenProviderFailed
+        );
+        assert_eq!(
+            status_failure("/x", 400, None, None).into_error(Reason::Expired, 1).code,
+            ErrorCode::TokenRefreshFailed
+        );
         assert_eq!(Failure::Invalid(invalid("x")).into_error(Reason::Expired, 1).code, ErrorCode::TokenInvalid);
     }
 
@@ -221,16 +307,108 @@ mod tests {
 
     #[test]
     fn the_endpoints_own_reason_is_quoted_bounded_and_clean() {
-        let Failure::Final(why) = status_failure("/api/vlens/session", 400, Some("phoneNumber must be E.164\n")) else {
+        let Failure::Final(why) = status_failure("/api/vlens/session", 400, Some("phoneNumber must be E.164\n"), None)
+        else {
             panic!("a 400 is final")
         };
         assert!(
             why.starts_with("the token endpoint /api/vlens/session answered HTTP 400 (phoneNumber must be E.164): ")
         );
-        let Failure::Transient(long) = status_failure("/x", 503, Some(&"y".repeat(5000))) else {
+        let Failure::Transient(long) = status_failure("/x", 503, Some(&"y".repeat(5000)), None) else {
             panic!("a 503 is retried")
         };
         assert!(long.len() < MAX_REASON_CHARS + 200);
+    }
+
+    #[test]
+    fn retry_after_is_read_as_seconds_or_an_http_date() {
+        let (date, not_a_date) = (784_111_777_000.0, f64::NAN);
+        assert_eq!(retry_after_ms("120", not_a_date, 0.0), Some(120_000));
+        assert_eq!(retry_after_ms("0", not_a_date, 0.0), Some(0));
+        // Seconds first: `Date.parse("120")` reads a year.
+        assert_eq!(retry_after_ms("120", -58_000_000_000_000.0, date), Some(120_000));
+        assert_eq!(retry_after_ms("99999999999", not_a_date, 0.0), Some(u32::MAX), "saturates");
+        let header = "Sun, 06 Nov 1994 08:49:37 GMT";
+        assert_eq!(retry_after_ms(header, date, date - 2_500.0), Some(2_500));
+        assert_eq!(retry_after_ms(header, date, date + 60_000.0), Some(0), "a date already past");
+        for bad in ["", "soon", "1.5", " 12", "+3"] {
+            assert_eq!(retry_after_ms(bad, not_a_date, 0.0), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn retry_after_is_honoured_on_429_and_503_only() {
+        for (status, wait) in [(429, 3000), (503, 0)] {
+            let Failure::RetryAfter(why, ms) = status_failure("/x", status, None, Some(wait)) else {
+                panic!("{status} with Retry-After is paced")
+            };
+            assert_eq!(ms, wait);
+            assert!(why.contains("waited as its Retry-After asked") && why.contains("by signed-in user"), "{why}");
+        }
+        assert_eq!(status_failure("/x", 429, None, None), Failure::Transient(why(429)));
+        assert_eq!(status_failure("/x", 500, None, Some(3000)), Failure::Transient(why(500)));
+        assert!(matches!(status_failure("/x", 400, None, Some(3000)), Failure::Final(_)));
+        assert!(Failure::RetryAfter(String::new(), 1).is_retryable());
+        let e = status_failure("/x", 429, None, Some(1)).into_error(Reason::Initial, 1);
+        assert_eq!((e.code, e.recoverable), (ErrorCode::TokenProviderFailed, true));
+    }
+
+    fn why(status: u16) -> String {
+        match status_failure("/x", status, None, None) {
+            Failure::Transient(why) | Failure::Final(why) => why,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// The delays of `failures` in turn until `Tries::next` gives up (`None` last).
+    fn delays(failures: &[Failure], retries: u32, cap_ms: u32, random: f64) -> Vec<Option<u32>> {
+        let mut tries = Tries::default();
+        let mut out = Vec::new();
+        for f in failures {
+            match tries.next(f, retries, cap_ms, random) {
+                Some((ms, next)) => {
+                    out.push(Some(ms));
+                    tries = next;
+                }
+                None => {
+                    out.push(None);
+                    break;
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn a_retry_after_is_waited_spread_up_to_twice_it_without_using_up_retries() {
+        let after = |ms| Failure::RetryAfter(String::new(), ms);
+        assert_eq!(delays(&[after(1000)], 2, 15_000, 0.0), [Some(1000)]);
+        assert_eq!(delays(&[after(1000)], 2, 15_000, 0.5), [Some(1500)]);
+        assert_eq!(delays(&[after(1000)], 2, 15_000, 0.999_999), [Some(1999)]);
+        assert_eq!(delays(&[after(5000)], 2, 15_000, f64::NAN), [Some(5000)]);
+        // Five paced waits and still both retries left: the server is pacing, not failing.
+        let mut failures = vec![after(2000); 5];
+        failures.extend([Failure::Timeout, Failure::Timeout, Failure::Timeout]);
+        assert_eq!(
+            delays(&failures, 2, 15_000, 0.0),
+            [Some(2000), Some(2000), Some(2000), Some(2000), Some(2000), Some(125), Some(250), None]
+        );
+    }
+
+    #[test]
+    fn retry_after_waits_add_up_to_token_timeout_ms_at_most() {
+        let after = |ms| Failure::RetryAfter(String::new(), ms);
+        // 6 s spread to 9 s, then the 6 s left cut the second spread short, then nothing is left.
+        assert_eq!(delays(&[after(6000), after(6000), after(1)], 2, 15_000, 0.5), [Some(9000), Some(6000), None]);
+        // A wait longer than tokenTimeoutMs is not cut short: the widget gives up at once.
+        assert_eq!(delays(&[after(3_600_000)], 2, 15_000, 0.0), [None]);
+        assert_eq!(delays(&[after(u32::MAX)], 2, u32::MAX, 1.0), [Some(u32::MAX)]);
+        // A Retry-After of 0 (or a date already past) is an ordinary retry.
+        assert_eq!(delays(&[after(0), after(0), after(0)], 2, 15_000, 1.0), [Some(250), Some(500), None]);
+        // No retries at all with `retries: 0`.
+        assert_eq!(delays(&[after(1000)], 0, 15_000, 0.0), [None]);
+        // Final failures are never retried.
+        assert_eq!(delays(&[Failure::Final(String::new())], 2, 15_000, 0.0), [None]);
     }
 
     #[test]

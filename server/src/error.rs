@@ -50,6 +50,12 @@ where
         if !is_json_content_type(req.headers()) {
             return Err(JsonBodyRejection::NotJson.into());
         }
+        // A declared length over the limit is refused before the body is polled: hyper
+        // sends `100 Continue` only then, and waiting for bytes that will be refused
+        // anyway would hold the connection until the body timeout.
+        if http_body::Body::size_hint(req.body()).lower() > LIMIT as u64 {
+            return Err(JsonBodyRejection::TooLarge.into());
+        }
         let bytes = match Limited::new(req.into_body(), LIMIT).collect().await {
             Ok(collected) => collected.to_bytes(),
             Err(e) if e.is::<LengthLimitError>() => return Err(JsonBodyRejection::TooLarge.into()),

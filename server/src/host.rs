@@ -13,11 +13,11 @@
 //! | 200 | `{"token": "..."}` | Vlens created the session |
 //! | 400 | `{"error": "<message>", "field": "<field>"}` | invalid input; `field` names it (`body` for a non-JSON body) |
 //! | 408 | `{"error": "..."}` | the body did not arrive within the body timeout |
-//! | 413 | `{"error": "..."}` | body over 64 KiB |
+//! | 413 | `{"error": "..."}` | body over 64 KiB (a declared length over it: at once, before `100 Continue`) |
 //! | 415 | `{"error": "..."}` | `Content-Type` is not `application/json` |
 //! | 429 | `{"error": "..."}` + `Retry-After` | the client's rate limit is used up |
 //! | 501 | `{"error": "...", "field": "prefill"}` | `prefill` given, but no `VLENS_ADMIN_TOKEN` is configured |
-//! | 502 | `{"error": "..."}` | Vlens failed: refused credentials, 5xx, timeout, unreachable, bad answer, a token the widget would refuse |
+//! | 502 | `{"error": "..."}` | Vlens failed: refused credentials, 5xx, timeout, unreachable, bad answer, a token the widget would refuse or one holding a credential |
 
 use std::path::PathBuf;
 use std::sync::{Arc, Weak};
@@ -42,7 +42,9 @@ use crate::error::{ApiError, JsonBody};
 use crate::files;
 use crate::telemetry::{trace_layer, LogNote};
 use crate::validate::parse_session_value;
-use crate::vlens::{error_chain, CreateAuthSessionRequest, CreateInvitationRequest, Secret, SessionInput, VlensClient};
+use crate::vlens::{
+    error_chain, refuse_secret, CreateAuthSessionRequest, CreateInvitationRequest, Secret, SessionInput, VlensClient,
+};
 
 /// What the host needs to run.
 pub struct HostState {
@@ -157,7 +159,12 @@ async fn create_session(
                 phone_number: request.phone_number,
                 session_permissions: request.permissions,
             };
-            ("CreateAuthSession", state.client.create_auth_session(&body).await)
+            // The client refuses the credentials it sent; the host holds the admin token too.
+            let result = state.client.create_auth_session(&body).await.and_then(|token| match &state.admin_token {
+                Some(admin_token) => refuse_secret(&token, admin_token, "admin token").map(|()| token),
+                None => Ok(token),
+            });
+            ("CreateAuthSession", result)
         }
         Some(values) => {
             let admin_token = state.admin_token.as_ref().ok_or(ApiError::PrefillUnavailable)?;

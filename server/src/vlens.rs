@@ -66,6 +66,11 @@ impl Secret {
         &self.0
     }
 
+    /// Whether `text` contains the secret (an empty secret is in nothing).
+    pub fn appears_in(&self, text: &str) -> bool {
+        !self.0.is_empty() && text.contains(self.0.as_str())
+    }
+
     /// Compares in time independent of where the first difference is.
     pub fn matches(&self, candidate: &str) -> bool {
         constant_time_eq(self.0.as_bytes(), candidate.as_bytes())
@@ -165,6 +170,9 @@ pub enum VlensError {
     Status(u16),
     /// Vlens answered 2xx without a usable token in `data`.
     InvalidResponse(&'static str),
+    /// The token in `data` contains this credential (`"ApiKey"`, `"admin token"`): an
+    /// upstream echoing the request, never something to hand the browser.
+    SecretInToken(&'static str),
 }
 
 impl fmt::Display for VlensError {
@@ -179,6 +187,12 @@ impl fmt::Display for VlensError {
             }
             VlensError::Status(s) => write!(f, "Vlens answered HTTP {s}"),
             VlensError::InvalidResponse(m) => write!(f, "unexpected answer from Vlens: {m}"),
+            VlensError::SecretInToken(name) => write!(
+                f,
+                "Vlens answered a token that contains the {name}: refused, not passed to the browser \
+                 (check that VLENS_API_URL is Vlens's API, not something that echoes requests, \
+                 and rotate the {name} if it may have been exposed)"
+            ),
         }
     }
 }
@@ -314,7 +328,7 @@ impl VlensClient {
     /// `CreateAuthSession` (header `ApiKey`). Returns the session token from `data`.
     pub async fn create_auth_session(&self, request: &CreateAuthSessionRequest) -> Result<String, VlensError> {
         let req = self.http.post(format!("{}{}", self.api_url, CREATE_AUTH_SESSION_PATH)).json(request);
-        self.send(req).await
+        self.send(req, None).await
     }
 
     /// `CreateInvitation` (headers `ApiKey` and `Authorization: Bearer <admin token>`).
@@ -329,10 +343,12 @@ impl VlensClient {
             .post(format!("{}{}", self.api_url, CREATE_INVITATION_PATH))
             .bearer_auth(admin_token.expose())
             .json(request);
-        self.send(req).await
+        self.send(req, Some(admin_token)).await
     }
 
-    async fn send(&self, req: reqwest::RequestBuilder) -> Result<String, VlensError> {
+    /// Sends `req` with the `ApiKey` (and the `admin_token` it carries, if any) and reads
+    /// the token, refusing one that holds either credential.
+    async fn send(&self, req: reqwest::RequestBuilder, admin_token: Option<&Secret>) -> Result<String, VlensError> {
         let mut response = req
             .header("ApiKey", self.api_key.expose())
             .header(reqwest::header::ACCEPT, "application/json")
@@ -349,7 +365,22 @@ impl VlensClient {
             }
             body.extend_from_slice(&chunk);
         }
-        parse_token_response(&body)
+        let token = parse_token_response(&body)?;
+        refuse_secret(&token, &self.api_key, "ApiKey")?;
+        if let Some(admin_token) = admin_token {
+            refuse_secret(&token, admin_token, "admin token")?;
+        }
+        Ok(token)
+    }
+}
+
+/// Refuses a `token` that contains `secret` (called `name` in the error): the browser
+/// gets the token, and a credential must never reach it.
+pub fn refuse_secret(token: &str, secret: &Secret, name: &'static str) -> Result<(), VlensError> {
+    if secret.appears_in(token) {
+        Err(VlensError::SecretInToken(name))
+    } else {
+        Ok(())
     }
 }
 
@@ -383,6 +414,17 @@ mod tests {
         assert!(!s.matches("abd"));
         assert!(!s.matches("ab"));
         assert!(!s.matches(""));
+    }
+
+    #[test]
+    fn a_token_holding_a_secret_is_refused() {
+        let key = Secret::new("k3y");
+        assert!(refuse_secret("tok", &key, "ApiKey").is_ok());
+        for token in ["k3y", "a.k3y.b"] {
+            let err = refuse_secret(token, &key, "ApiKey").unwrap_err();
+            assert!(!err.to_string().contains("k3y") && err.to_string().contains("ApiKey"), "{err}");
+        }
+        assert!(refuse_secret("tok", &Secret::new(""), "ApiKey").is_ok(), "an empty secret is in nothing");
     }
 
     #[test]

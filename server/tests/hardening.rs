@@ -511,3 +511,58 @@ async fn a_trickling_body_gets_408_and_the_connection_is_closed() {
     assert!(text.contains("did not arrive in time"), "{text}");
     assert!(started.elapsed() < Duration::from_secs(4), "{:?}", started.elapsed());
 }
+
+/// Sends `request` on a new connection to `addr`; returns what came back until the
+/// server closed the connection (or `limit` passed) and when the first byte came.
+async fn exchange(addr: SocketAddr, request: &[u8], limit: Duration) -> (String, Option<Duration>) {
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    let started = Instant::now();
+    stream.write_all(request).await.unwrap();
+    let mut answer = Vec::new();
+    let mut first = None;
+    let mut buf = [0u8; 4096];
+    while let Ok(Ok(n)) = tokio::time::timeout_at((started + limit).into(), stream.read(&mut buf)).await {
+        if n == 0 {
+            break;
+        }
+        first.get_or_insert_with(|| started.elapsed());
+        answer.extend_from_slice(&buf[..n]);
+    }
+    (String::from_utf8_lossy(&answer).into_owned(), first)
+}
+
+/// The head of a session request announcing `length` bytes of body, with `extra` headers.
+fn declared(length: u64, extra: &str) -> Vec<u8> {
+    format!(
+        "POST /api/vlens/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {length}\r\n{extra}\r\n"
+    )
+    .into_bytes()
+}
+
+const EXPECT: &str = "Expect: 100-continue\r\n";
+
+#[tokio::test]
+async fn a_declared_body_over_the_cap_gets_413_at_once() {
+    let _machine = MACHINE.read().await;
+    let server = start("declared", &[("BODY_TIMEOUT_SECS", "10")]).await;
+    // `Expect: 100-continue` with 100 MB: 413 instead of an invitation to send it.
+    let (text, first) = exchange(server.addr(), &declared(100 * 1024 * 1024, EXPECT), Duration::from_secs(3)).await;
+    assert!(text.starts_with("HTTP/1.1 413 "), "{text}");
+    assert!(!text.contains("100 Continue"), "{text}");
+    assert!(text.contains("larger than 64 KiB"), "{text}");
+    assert!(first.is_some_and(|t| t < Duration::from_secs(2)), "{first:?}");
+    // 1e12 bytes announced, none sent: 413 at once, not a 408 after the body timeout,
+    // and the connection is closed (the body will never be read).
+    let (text, first) = exchange(server.addr(), &declared(1_000_000_000_000, ""), Duration::from_secs(3)).await;
+    assert!(text.starts_with("HTTP/1.1 413 "), "{text}");
+    assert!(text.to_ascii_lowercase().contains("connection: close"), "{text}");
+    assert!(first.is_some_and(|t| t < Duration::from_secs(2)), "{first:?}");
+    // One byte over the cap is refused before it is sent; a body at the cap is read.
+    let (text, _) = exchange(server.addr(), &declared(64 * 1024 + 1, EXPECT), Duration::from_secs(3)).await;
+    assert!(text.starts_with("HTTP/1.1 413 "), "{text}");
+    let mut at_cap = declared(64 * 1024, "Connection: close\r\n");
+    at_cap.extend(std::iter::repeat_n(b' ', 64 * 1024 - SESSION_BODY.len()));
+    at_cap.extend_from_slice(SESSION_BODY.as_bytes());
+    let (text, _) = exchange(server.addr(), &at_cap, Duration::from_secs(3)).await;
+    assert!(text.starts_with("HTTP/1.1 200 "), "{text}");
+}

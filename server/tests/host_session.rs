@@ -265,6 +265,32 @@ async fn unreachable_or_odd_upstreams_become_502() {
 }
 
 #[tokio::test]
+async fn an_upstream_token_holding_a_secret_becomes_502() {
+    // An upstream that echoes what it was sent (a misconfigured VLENS_API_URL, a proxy, a
+    // bug) must not turn the ApiKey or the admin token into a "session token" for the page.
+    let tokens =
+        [API_KEY.to_string(), format!("eyJ.{API_KEY}.sig"), ADMIN_TOKEN.to_string(), format!("Bearer {ADMIN_TOKEN}")];
+    for (i, token) in tokens.iter().enumerate() {
+        let (url, rec) = spawn_recorder(200, &json!({ "data": token }).to_string(), Duration::ZERO).await;
+        let host = spawn_host(&url, API_KEY, Some(ADMIN_TOKEN), TIMEOUT, temp_root("echo")).await;
+        for body in [GOOD, GOOD_PREFILL] {
+            let (status, text) = post_json(&session_url(&host), body).await;
+            assert_safe_502(status, &text);
+        }
+        assert_eq!(rec.requests().len(), 2, "case {i}");
+        let logs = host.logs();
+        let which = if i < 2 { "ApiKey" } else { "admin token" };
+        assert!(logs.contains(&format!("a token that contains the {which}")), "case {i}: {logs}");
+        assert_no_secrets(&logs);
+    }
+    // A token that merely shares a prefix with a secret is fine.
+    let (url, _) = spawn_recorder(200, r#"{"data":"test-api-key-abc"}"#, Duration::ZERO).await;
+    let host = spawn_host(&url, API_KEY, Some(ADMIN_TOKEN), TIMEOUT, temp_root("prefix")).await;
+    let (status, body) = post_json(&session_url(&host), GOOD).await;
+    assert_eq!((status, parse(&body)), (200, json!({ "token": "test-api-key-abc" })));
+}
+
+#[tokio::test]
 async fn prefill_without_admin_token_is_501() {
     let (url, rec) = spawn_recorder(200, r#"{"data":"t"}"#, Duration::ZERO).await;
     let host = spawn_host(&url, API_KEY, None, TIMEOUT, temp_root("501")).await;

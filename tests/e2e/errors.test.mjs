@@ -67,6 +67,35 @@ test('408 and 429 are retried', async () => {
   await p.close();
 });
 
+test('Retry-After on a 429 (an HTTP date) and a 503 (seconds) delays the retry as asked, then the token is used', async () => {
+  const p = await h.open();
+  // A whole second at least 2 s ahead: HTTP dates have no fractions.
+  const date = new Date(Math.ceil((Date.now() + 2000) / 1000) * 1000);
+  const cases = { d: [429, date.toUTCString(), date.getTime()], s: [503, '2', null] };
+  const seen = {};
+  await p.page.route('**/token/ok?key=after-*', (route) => {
+    const id = new URL(route.request().url()).searchParams.get('key').split('-')[1];
+    const times = (seen[id] ||= []);
+    times.push(Date.now());
+    if (times.length > 1) return route.continue();
+    const [status, retryAfter] = cases[id];
+    return route.fulfill({ status, headers: { 'retry-after': retryAfter }, contentType: 'application/json', body: '{"error":"busy"}' });
+  });
+  for (const id of Object.keys(cases)) {
+    await p.mount(id, h.token('ok', `after-${id}-${key()}`), { baseUrl: h.base('auto'), retries: 1 });
+  }
+  for (const [id, [, , at]] of Object.entries(cases)) {
+    await p.waitEvent(id, 'vlens:ready', 1, 10000); // the wait is spread up to twice what was asked
+    const reasons = (await p.events(id)).filter((e) => e.type === 'vlens:token').map((e) => e.detail.reason);
+    assert.deepEqual(reasons, ['initial', 'retry'], `${id}: one retry`);
+    const [first, second] = seen[id];
+    const asked = at === null ? 2000 : at - first;
+    // Both clocks are this machine's: a few ms of slack for when Playwright saw each request.
+    assert.ok(second - first >= asked - 50, `${id}: retried ${second - first} ms after the first request; asked ${asked} ms`);
+  }
+  await p.close();
+});
+
 test('a 500 followed by a good answer ends in success through a retry', async () => {
   const p = await h.open();
   const k = key('flaky');

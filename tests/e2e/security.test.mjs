@@ -336,6 +336,42 @@ test('a polluted Object.prototype cannot redirect the iframe, the token request 
   await p.close();
 });
 
+test('a polluted mode, integrity or referrer on Object.prototype neither breaks the token request nor changes its Referer', async () => {
+  const p = await h.open();
+  // Each would change the request if the fetch init inherited it: 'navigate' makes fetch
+  // throw, a wrong integrity fails the answer, a referrer replaces the page's URL.
+  const pollutions = {
+    mode: { mode: 'navigate' },
+    integrity: { integrity: 'sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=' },
+    referrer: { referrer: '/polluted-referrer' },
+    all: { mode: 'navigate', integrity: 'sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=', referrer: '/polluted-referrer' },
+  };
+  const seen = {};
+  for (const [name, polluted] of Object.entries(pollutions)) {
+    const k = key(`fetch-${name}`);
+    const outcome = await p.evaluate(async ([id, url, baseUrl, polluted]) => {
+      Object.assign(Object.prototype, polluted);
+      try {
+        T.mount(id, url, { baseUrl });
+        // Until the token is used or refused: the request is made while the page is polluted.
+        for (let waited = 0; T.s[id].session.state === 'token' && waited < 5000; waited += 20) {
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        return T.s[id].session.state;
+      } finally {
+        for (const key of Object.keys(polluted)) delete Object.prototype[key];
+      }
+    }, [name, h.token('ok', k), h.base('auto'), polluted]);
+    const calls = await h.calls(k);
+    const errors = (await p.events(name)).filter((e) => e.type === 'vlens:error').map((e) => e.detail.message);
+    seen[name] = { requests: calls.length, referer: calls[0]?.headers.referer, state: outcome, errors };
+  }
+  const normal = { requests: 1, referer: p.page.url(), state: 'loading', errors: [] };
+  assert.deepEqual(seen, Object.fromEntries(Object.keys(pollutions).map((name) => [name, normal])));
+  assert.deepEqual(p.pageErrors, [], 'no page error');
+  await p.close();
+});
+
 test('the Vlens API host and server secrets are refused however they are spelled', async () => {
   const p = await h.open();
   const outcomes = await p.evaluate((baseUrl) => {
