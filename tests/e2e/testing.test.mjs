@@ -10,12 +10,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { CHROMIUM } from './harness.mjs';
+import { CHROMIUM, freePort } from './harness.mjs';
 import { pack, repo } from './pack.mjs';
 
 /** `{ name: code }` for every `<!-- MARKER: NAME -->` block of README.md. */
@@ -30,16 +29,6 @@ const examples = Object.fromEntries(Object.entries(readmeBlocks('test-example'))
 const playwrightVersion = JSON.parse(fs.readFileSync(path.join(repo, 'node_modules', 'playwright-core', 'package.json'), 'utf8')).version;
 let dir;
 let ports;
-
-/** A free loopback port (closed again at once: the run that uses it starts right after). */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 // What the README's examples assume of the user's project; not README text.
 const APP = {
@@ -157,7 +146,7 @@ before(() => {
     },
   }, null, 2));
   execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--no-package-lock'], {
-    cwd: dir, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1', npm_config_update_notifier: 'false' },
+    cwd: dir, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, npm_config_update_notifier: 'false' },
   });
 });
 after(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); });
