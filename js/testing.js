@@ -7,8 +7,8 @@ import { APP_TYPES, appMessage } from './protocol.js';
 const fail = (what) => new Error(`vlens-widget/testing: simulate(): ${what}`);
 
 const NOT_YET =
-  'await the iframe first: it is created once the token provider has answered (e.g. Testing Library\'s ' +
-  '`await waitFor(() => simulate(target, \'ready\'))`, or wait until `session.iframe` is set)';
+  'await the iframe first: it is created once the token provider has answered, so stub your token endpoint in a test ' +
+  '(e.g. Testing Library\'s `await waitFor(() => simulate(target, \'ready\'))`, or wait until `session.iframe` is set)';
 
 /** The widget's iframe for a session, a container or a `<vlens-verification>`. */
 function widgetFrame(target) {
@@ -20,7 +20,10 @@ function widgetFrame(target) {
   if (session && typeof session === 'object' && 'iframe' in session) {
     if (session.iframe) return session.iframe;
     const { state } = session;
-    if (state === 'destroyed' || state === 'completed' || state === 'cancelled' || state === 'error') {
+    if (state === 'error') {
+      throw fail("the session stopped on an error before it had an iframe (state 'error'; its vlens:error says why, in a test often an unstubbed token endpoint): stub the endpoint or pass a function provider, then call session.refresh()");
+    }
+    if (state === 'destroyed' || state === 'completed' || state === 'cancelled') {
       throw fail(`the session has ended (state '${state}') and has no iframe: mount a new one`);
     }
     throw fail(`the session has no iframe yet (state '${state}'): ${NOT_YET}`);

@@ -73,7 +73,7 @@ test('<vlens-verification> as target; cancelled settles its session', async () =
   await p.close();
 });
 
-test('errors say what to do: no iframe yet, an ended session, an unknown type, a step without its name', async () => {
+test('errors say what to do: no iframe yet, a token error, an ended session, an unknown type, a step without its name', async () => {
   const p = await h.open('/host-esm.html');
   await p.mount('held', h.token('hang', key('held')), { baseUrl: h.base('hang') });
   const err = (...a) => simulate(p, ...a);
@@ -90,6 +90,9 @@ test('errors say what to do: no iframe yet, an ended session, an unknown type, a
   assert.match(await err('done', 'session', 'step'), /'step' needs its name: simulate\(target, 'step', \{ step: 'kyc' \}\)/);
   assert.match(await err('done', 'session', 'resize', { height: -1 }), /'resize' needs a height/);
   assert.deepEqual((await events(p, 'done')).filter(([t]) => t !== 'vlens:token'), [], 'nothing was dispatched for the refused calls');
+  await p.evaluate(() => T.mount('failed', () => Promise.reject(new Error('down')), { baseUrl: location.origin, retries: 0 }));
+  await p.waitFor(() => T.s.failed.session.state === 'error', null, { what: 'the token error' });
+  assert.match(await err('failed', 'session', 'ready'), /stopped on an error before it had an iframe \(state 'error'; its vlens:error says why, in a test often an unstubbed token endpoint\)/);
   await p.evaluate(() => T.s.done.session.destroy());
   assert.match(await err('done', 'session', 'ready'), /the session has ended \(state 'destroyed'\) and has no iframe: mount a new one/);
   await p.close();
