@@ -117,9 +117,22 @@ for (const name of ['react', 'vue', 'element']) {
   }
 }
 
+// The testing kit (issue 17): `vlens-widget/testing` (simulate; never imports the core) and
+// `vlens-widget/fake-app` (Node only) with its command. Not minified: they run in tests,
+// where readable stack traces matter more than bytes, and never on a host page.
+for (const [format, ext] of [['esm', '.js'], ['cjs', '.cjs']]) {
+  const kit = { ...common, minify: false, plugins: [], format };
+  await build({ ...kit, entryPoints: [js('testing.js')], outfile: join(distDir, `testing${ext}`) });
+  await build({ ...kit, entryPoints: [js('fake-app.js')], outfile: join(distDir, `fake-app${ext}`), platform: 'node', target: 'node20' });
+}
+await build({
+  ...common, minify: false, plugins: [], entryPoints: [js('fake-app-cli.js')], outfile: join(distDir, 'fake-app-cli.js'),
+  format: 'esm', platform: 'node', target: 'node20', external: ['./fake-app.js'],
+});
+
 // Declarations: each `.d.ts` also as `.d.cts` for `require` (the same text, with
 // relative imports pointing at the `.cjs` siblings).
-for (const name of ['index', 'react', 'vue', 'element', 'vlens']) {
+for (const name of ['index', 'react', 'vue', 'element', 'vlens', 'testing', 'fake-app']) {
   const text = readFileSync(join(root, 'types', `${name}.d.ts`), 'utf8');
   writeFileSync(join(distDir, `${name}.d.ts`), text);
   writeFileSync(join(distDir, `${name}.d.cts`), text.replace(/(from '\.\/[a-z]+)\.js'/g, "$1.cjs'"));

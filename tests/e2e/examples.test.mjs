@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { launchBrowser, settle } from './harness.mjs';
+import { CHROMIUM, freePort, launchBrowser, settle } from './harness.mjs';
 import { startRustServer, Demo } from './rust-server.mjs';
 import { install, repo } from './pack.mjs';
 
@@ -118,6 +118,28 @@ test('examples/vue: through to completion; hidden and shown again (v-if) mounts 
   assert.deepEqual(seen.console, []);
   await page.close();
 });
+
+// Each example's own e2e (`npm run e2e`: Playwright against the app's Vite dev server and the
+// tarball's `vlens-fake-app`, the token endpoint stubbed), as its users would run it.
+for (const name of ['react', 'vue']) {
+  test(`examples/${name}: its own e2e, Playwright against vlens-fake-app, passes`, async () => {
+    const dir = path.join(repo, 'examples', name);
+    install(dir);
+    const report = path.join(os.tmpdir(), `vlens-example-${name}-${process.pid}.json`);
+    cleanup.push(() => fs.rmSync(report, { force: true }));
+    const env = {
+      ...process.env, CI: '1', CHROMIUM_PATH: CHROMIUM, VLENS_PORT: String(await freePort()), APP_PORT: String(await freePort()),
+      PLAYWRIGHT_JSON_OUTPUT_NAME: report,
+    };
+    try {
+      execFileSync(path.join(dir, 'node_modules', '.bin', 'playwright'), ['test', '--reporter=json'], { cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    } catch (err) {
+      assert.fail(`examples/${name}: playwright test failed:\n${fs.existsSync(report) ? fs.readFileSync(report, 'utf8').slice(0, 4000) : ''}\n${err.stderr}`);
+    }
+    const { stats } = JSON.parse(fs.readFileSync(report, 'utf8'));
+    assert.deepEqual([stats.expected, stats.unexpected, stats.skipped, stats.flaky], [1, 0, 0, 0]);
+  });
+}
 
 test("bundlers: import 'vlens-widget/script' and 'vlens-widget/element' survive Vite (sideEffects); await import('vlens-widget') is a chunk of its own", () => {
   const exampleDir = path.join(repo, 'examples', 'react');

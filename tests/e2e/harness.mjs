@@ -1,5 +1,6 @@
 // Shared helpers for the end-to-end tests: one fixture server set and one Chromium per test file.
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
@@ -239,4 +240,14 @@ export function vlens(type, data) {
 /** Wait a short bounded time; only to prove that something does NOT happen. */
 export function settle(ms = 150) {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/** A free loopback port for a server started by a command (closed again at once: start it right after). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer().once('error', reject).listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
 }

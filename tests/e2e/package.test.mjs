@@ -19,6 +19,8 @@ const SHIPPED = [
   'docs/behaviour.md', 'docs/protocol.md', 'docs/server.md',
   ...ENTRIES.flatMap((e) => [`dist/${e}.js`, `dist/${e}.cjs`, `dist/${e}.d.ts`, `dist/${e}.d.cts`]),
   'dist/vlens.js', 'dist/script.cjs', 'dist/vlens.d.ts', 'dist/vlens.d.cts',
+  // The testing kit (tests/e2e/testing.test.mjs) and the fake app's command.
+  ...['testing', 'fake-app'].flatMap((e) => [`dist/${e}.js`, `dist/${e}.cjs`, `dist/${e}.d.ts`, `dist/${e}.d.cts`]), 'dist/fake-app-cli.js',
 ].sort();
 
 test('npm pack --dry-run lists exactly the shipped files', () => {
@@ -26,7 +28,7 @@ test('npm pack --dry-run lists exactly the shipped files', () => {
 });
 
 test('package.json: exports with types/import/require for every entry, optional peers, sideEffects, prepack, repository', () => {
-  const subpaths = ['.', './react', './vue', './element', './script'];
+  const subpaths = ['.', './react', './vue', './element', './script', './testing', './fake-app'];
   assert.deepEqual(Object.keys(pkg.exports).sort(), [...subpaths, './package.json'].sort());
   assert.equal(pkg.exports['./package.json'], './package.json');
   for (const sp of subpaths) {
@@ -46,6 +48,7 @@ test('package.json: exports with types/import/require for every entry, optional 
   assert.ok(pkg.repository && pkg.repository.url, 'a repository');
   assert.equal(pkg.main, './dist/index.cjs');
   assert.equal(pkg.types, './dist/index.d.ts');
+  assert.deepEqual(pkg.bin, { 'vlens-fake-app': './dist/fake-app-cli.js' });
 });
 
 test("dist/react.js and dist/react.cjs start with 'use client'; the wrappers import the core next to them", () => {
