@@ -213,6 +213,47 @@ test('foreign: the demo maps the app\'s own format with the parseMessage it show
   await d.close();
 });
 
+test("foreign token expiry: the app's own session.expired, mapped to token-expired, brings a new token through the widget's v1 token message; the app carries on to completion", async () => {
+  const d = await Demo.open(browser.context, server);
+  await d.choose({ protocol: 'foreign' });
+  await d.start();
+  const frame = await d.app();
+  await Demo.next(frame, 'registration', 'kyc');
+  const first = await frame.evaluate(() => ({ token: window.__vlensMock.state.token, sessionId: window.__vlensMock.state.sessionId }));
+  await frame.click('[data-testid="expire-token"]');
+  assert.deepEqual(await d.waitLog('vlens:token', 2), { reason: 'expired' });
+  await frame.waitForFunction((old) => window.__vlensMock.state.token !== old
+    && document.querySelector('[data-testid="banner"]')?.textContent.includes('Session renewed')
+    && !document.querySelector('[data-testid="next"]').disabled, first.token, { timeout: 10000, polling: 25 });
+  assert.ok((await frame.evaluate(() => window.__vlensMock.sent)).includes('{"event":"session.expired"}'), 'posted as JSON text');
+  await Demo.next(frame, 'kyc', 'sign');
+  await Demo.next(frame, 'sign', 'done');
+  const complete = await d.waitLog('vlens:complete');
+  assert.equal(complete.data.sessionId, first.sessionId, 'the same Vlens session, renewed');
+  assert.equal(d.sessionRequests.length, 2);
+  assert.ok(!(await d.types()).includes('vlens:error'));
+  assert.deepEqual(d.consoleErrors, []);
+  await d.close();
+});
+
+test('silent token expiry: the app cannot ask for a new token, so it tells the user to start again; the page hears nothing', async () => {
+  const d = await Demo.open(browser.context, server);
+  await d.choose({ protocol: 'silent' });
+  await d.start();
+  const frame = await d.app();
+  await Demo.waitScreen(frame, 'registration');
+  const rows = (await d.log()).length;
+  await frame.click('[data-testid="expire-token"]');
+  await frame.waitForFunction(() => document.querySelector('[data-testid="banner"]')?.textContent.includes('Start again from the page you came from'),
+    null, { timeout: 10000, polling: 25 });
+  assert.equal(await frame.isDisabled('[data-testid="next"]'), true);
+  await settle(300);
+  assert.deepEqual((await d.log()).slice(rows), [], 'no event');
+  assert.deepEqual(await frame.evaluate(() => window.__vlensMock.sent), []);
+  assert.equal(d.sessionRequests.length, 1);
+  await d.close();
+});
+
 test('MOCK_APP_PROTOCOL=foreign: /session speaks it, the config endpoint says so, the switch starts there and the demo completes through parseMessage; v1 stays one click away', async () => {
   const foreign = await startRustServer({ env: { ...UNLIMITED, MOCK_APP_PROTOCOL: 'foreign' } });
   try {
