@@ -30,6 +30,14 @@ async function walk(frame) {
   await Demo.next(frame, 'sign', 'done');
 }
 
+/** Opens the demo, sets the dialect switch to `protocol` and presses Start: `{ d, frame }`. */
+async function startWith(protocol) {
+  const d = await Demo.open(browser.context, server);
+  await d.choose({ protocol });
+  await d.start();
+  return { d, frame: await d.app() };
+}
+
 /** The dialect switch and the note under it, as the page shows them. */
 function dialectPanel(page) {
   return page.evaluate(() => {
@@ -92,10 +100,7 @@ test('the switch: shown with the mock, on the dialect the server reports, three 
 });
 
 test('v1: the demo flow through to vlens:complete and the done state in the panel; nothing raw', async () => {
-  const d = await Demo.open(browser.context, server);
-  await d.choose({ protocol: 'v1' });
-  await d.start();
-  const frame = await d.app();
+  const { d, frame } = await startWith('v1');
   assert.equal(new URL(frame.url()).pathname, '/session', 'the server default: plain /session');
   assert.equal(await frame.evaluate(() => window.__vlensMock.dialect), 'v1');
   await walk(frame);
@@ -113,17 +118,13 @@ test('v1: the demo flow through to vlens:complete and the done state in the pane
 });
 
 test('silent: the app is shown at load and walks to its done screen; no step, no vlens:complete, no error, nothing covers it, and the page says what to do', async () => {
-  const d = await Demo.open(browser.context, server);
-  await d.choose({ protocol: 'silent' });
+  const { d, frame } = await startWith('silent');
   const panel = await dialectPanel(d.page);
   assert.equal(panel.code, null);
   // What the host sees, and what to do about it.
   for (const needle of [/no step, no height, no vlens:complete/, /confirm the outcome on your server/i, /debug: true/, /vlens:message/]) {
     assert.match(panel.note, needle);
   }
-
-  await d.start();
-  const frame = await d.app();
   assert.equal(new URL(frame.url()).pathname, '/silent/session');
   assert.equal(new URL(frame.url()).origin, server.mock);
   assert.equal(await frame.evaluate(() => window.__vlensMock.dialect), 'silent');
@@ -158,15 +159,11 @@ function runShownCode(code, messages) {
 }
 
 test('foreign: the demo maps the app\'s own format with the parseMessage it shows, through to vlens:complete; unmapped events arrive raw and readable', async () => {
-  const d = await Demo.open(browser.context, server);
-  await d.choose({ protocol: 'foreign' });
+  const { d, frame } = await startWith('foreign');
   const panel = await dialectPanel(d.page);
   assert.ok(panel.code, 'the code is shown');
   assert.ok(panel.code.split('\n').length <= 20, panel.code);
   assert.match(panel.code, /parseMessage: \(message\) =>/);
-
-  await d.start();
-  const frame = await d.app();
   assert.equal(new URL(frame.url()).pathname, '/foreign/session');
   assert.equal(await frame.evaluate(() => window.__vlensMock.dialect), 'foreign');
   await Demo.waitScreen(frame, 'registration');
@@ -214,10 +211,7 @@ test('foreign: the demo maps the app\'s own format with the parseMessage it show
 });
 
 test("foreign token expiry: the app's own session.expired, mapped to token-expired, brings a new token through the widget's v1 token message; the app carries on to completion", async () => {
-  const d = await Demo.open(browser.context, server);
-  await d.choose({ protocol: 'foreign' });
-  await d.start();
-  const frame = await d.app();
+  const { d, frame } = await startWith('foreign');
   await Demo.next(frame, 'registration', 'kyc');
   const first = await frame.evaluate(() => ({ token: window.__vlensMock.state.token, sessionId: window.__vlensMock.state.sessionId }));
   await frame.click('[data-testid="expire-token"]');
@@ -237,10 +231,7 @@ test("foreign token expiry: the app's own session.expired, mapped to token-expir
 });
 
 test('silent token expiry: the app cannot ask for a new token, so it tells the user to start again; the page hears nothing', async () => {
-  const d = await Demo.open(browser.context, server);
-  await d.choose({ protocol: 'silent' });
-  await d.start();
-  const frame = await d.app();
+  const { d, frame } = await startWith('silent');
   await Demo.waitScreen(frame, 'registration');
   const rows = (await d.log()).length;
   await frame.click('[data-testid="expire-token"]');
