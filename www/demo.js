@@ -5,7 +5,9 @@
 // (no inline scripts or styles), so all behaviour lives in this file.
 //
 // What the page expects from the server (same origin):
-//   GET  /api/vlens/config   -> { "baseUrl": "http://localhost:8081", "mock": true }
+//   GET  /api/vlens/config   -> { "baseUrl": "http://localhost:8081", "mock": true, "mockProtocol": "v1" }
+//                               (mockProtocol: what the mock app at baseUrl + '/session' posts; the
+//                               mock also serves each dialect at baseUrl + '/v1' | '/silent' | '/foreign')
 //   POST /api/vlens/session  <- { phoneNumber, allowedContractTypeIds, minimalSignatureFlow,
 //                                 digitalIdentityOnly, prefill? }
 //                            -> { "token": "..." }, or 400 { "error": "...", "field": "phoneNumber" }
@@ -50,6 +52,8 @@
     placeholderText: $('placeholder-text'),
     widget: $('widget'),
     widgetCard: document.querySelector('.area-widget'),
+    dialectSection: $('dialect-section'),
+    dialectCode: $('dialect-code'),
     result: $('result'),
     log: $('log'),
     logEmpty: $('log-empty'),
@@ -57,10 +61,35 @@
     clearLog: $('clear-log'),
   };
 
-  /** The chosen value of the radio group `name` ('mode': inline | modal, 'locale': en | ar). */
+  /**
+   * The chosen value of the radio group `name` ('mode': inline | modal, 'locale': en | ar,
+   * 'protocol': v1 | silent | foreign, what the mock app speaks).
+   */
   const choice = (name) => el.form.elements[name].value;
 
-  /** `{ baseUrl, mock }` from the server, once loaded. */
+  /** The mock app's dialects: what it posts to this page. */
+  const DIALECTS = ['v1', 'silent', 'foreign'];
+
+  /**
+   * What each event of the mock's foreign dialect means to the widget, and the demo's
+   * parseMessage for it: the page shows both as written here.
+   */
+  const FOREIGN_TYPES = {
+    'verification.started': 'ready',
+    'verification.step': 'step',
+    'frame.resized': 'resize',
+    'verification.completed': 'completed',
+    'verification.cancelled': 'cancelled',
+    'verification.error': 'error',
+    'session.expired': 'token-expired',
+  };
+  const parseForeign = (message) => {
+    const m = typeof message === 'string' ? JSON.parse(message) : message; // JSON text too
+    const type = m && Object.hasOwn(FOREIGN_TYPES, m.event) ? FOREIGN_TYPES[m.event] : null;
+    return type && { type, data: m.payload }; // null: unmapped, passed on raw
+  };
+
+  /** `{ baseUrl, mock, mockProtocol }` from the server, once loaded (mockProtocol null when not mock). */
   let config = null;
   /**
    * The mounted session: `{ n, session, request, mode, locale, ended }`, or null before the
@@ -93,15 +122,49 @@
       if (!body || typeof body.baseUrl !== 'string' || body.baseUrl === '') {
         throw new Error(`${CONFIG_ENDPOINT} did not return a baseUrl`);
       }
-      config = { baseUrl: body.baseUrl, mock: body.mock === true };
+      const mock = body.mock === true;
+      const mockProtocol = mock && DIALECTS.includes(body.mockProtocol) ? body.mockProtocol : null;
+      config = { baseUrl: body.baseUrl, mock, mockProtocol };
       if (config.mock) setBadge('mock', 'Local mock of Vlens');
       else setBadge('live', 'Vlens (live)');
+      // The dialect switch is for the mock only, starting on what its /session speaks.
+      el.dialectSection.hidden = mockProtocol === null;
+      if (mockProtocol) el.form.elements.protocol.value = mockProtocol;
+      showDialect();
       el.badge.title = `Vlens app: ${config.baseUrl}`;
     } catch (err) {
       setBadge('error', 'Not connected');
       showAlert('Could not reach the server', `${messageOf(err)}. Is the demo server running?`);
     }
     render();
+  }
+
+  /** Shows the note (and, for foreign, the code) of the dialect chosen. */
+  function showDialect() {
+    const chosen = choice('protocol');
+    for (const note of el.dialectSection.querySelectorAll('[data-dialect]')) note.hidden = note.dataset.dialect !== chosen;
+  }
+
+  /** The code the page shows for the foreign dialect: the map and the function above, as written. */
+  function foreignCode() {
+    const entries = Object.entries(FOREIGN_TYPES).map(([event, type]) => `  '${event}': '${type}',`);
+    return [
+      'const FOREIGN_TYPES = {', ...entries, '};',
+      'mountVlens(element, tokenProvider, {',
+      `  parseMessage: ${parseForeign.toString()},`,
+      '});',
+    ].join('\n');
+  }
+
+  /**
+   * Mount options for the dialect chosen: its own path on the mock (`/session` is the server's
+   * default dialect, so that one keeps the plain baseUrl), and for foreign the parseMessage.
+   */
+  function dialectOptions() {
+    if (!config.mockProtocol) return { protocol: null, options: { baseUrl: config.baseUrl } };
+    const protocol = choice('protocol');
+    const baseUrl = protocol === config.mockProtocol ? config.baseUrl : `${config.baseUrl}/${protocol}`;
+    return { protocol, options: protocol === 'foreign' ? { baseUrl, parseMessage: parseForeign } : { baseUrl } };
   }
 
   function setBadge(mode, text) {
@@ -313,9 +376,10 @@
     const locale = choice('locale') === 'ar' ? 'ar' : 'en';
     // The widget replaces a session only in the same element: end any other one ourselves.
     if (current && (mode === 'modal' || current.mode !== mode)) current.session.destroy();
-    const ref = { n: mountCount + 1, session: null, request: tokenProvider, mode, locale, ended: null };
+    const dialect = dialectOptions();
+    const ref = { n: mountCount + 1, session: null, request: tokenProvider, mode, locale, protocol: dialect.protocol, ended: null };
     const options = {
-      baseUrl: config.baseUrl,
+      ...dialect.options,
       locale,
       onEvent: (type, detail) => onWidgetEvent(ref, type, detail),
     };
@@ -335,7 +399,7 @@
     ref.session = session;
     current = ref;
     lastRequest = tokenProvider;
-    setResult(null);
+    setResult(null, ref);
     session.result.then((result) => {
       if (current === ref) setResult(result);
       render();
@@ -433,10 +497,13 @@
     }
   }
 
-  function setResult(result) {
+  /** Shows the session's result, or while there is none (`null`) what to expect of `ref`'s app. */
+  function setResult(result, ref) {
     if (result === null) {
       el.result.dataset.status = 'pending';
-      el.result.textContent = 'Pending — settles when the session completes, is cancelled or is destroyed.';
+      el.result.textContent = ref && ref.protocol === 'silent'
+        ? 'Pending — this app posts nothing, so this page never learns that the flow ended (only destroy() settles it). Confirm the outcome on your server.'
+        : 'Pending — settles when the session completes, is cancelled or is destroyed.';
     } else {
       el.result.dataset.status = result.status;
       el.result.textContent = JSON.stringify(result, null, 2);
@@ -504,7 +571,19 @@
 
     const code = document.createElement('code');
     code.className = 'log__detail';
-    code.textContent = compactJson(detail);
+    if (type === 'vlens:message' && detail && detail.type === null) {
+      // Not a v1 message: its data exactly as the app posted it, a string as itself (not
+      // escaped inside JSON), after what kind of value it is.
+      const data = detail.data;
+      const kind = data === null ? 'null' : Array.isArray(data) ? 'array' : typeof data;
+      row.dataset.raw = kind;
+      const label = document.createElement('span');
+      label.className = 'log__raw';
+      label.textContent = `raw ${kind}`;
+      code.append(label, ' ', typeof data === 'string' ? data : data === undefined ? 'undefined' : compactJson(data));
+    } else {
+      code.textContent = compactJson(detail);
+    }
     // An empty detail shares the line with the time and type; others get a line of their own.
     if (code.textContent === '{}') row.classList.add('log__row--inline');
 
@@ -540,6 +619,7 @@
   // Before a session, the panel says where the flow will open.
   el.form.addEventListener('change', (event) => {
     if (event.target.name === 'mode' && current === null) render();
+    if (event.target.name === 'protocol') showDialect();
   });
   el.prefillEnabled.addEventListener('change', () => {
     el.prefillBody.hidden = !el.prefillEnabled.checked;
@@ -566,6 +646,7 @@
   new MutationObserver(render).observe(el.widget, { childList: true });
 
   el.prefillBody.hidden = !el.prefillEnabled.checked;
+  el.dialectCode.textContent = foreignCode();
   formChanged();
   updateLogCount();
   render();

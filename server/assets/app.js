@@ -1,10 +1,15 @@
 // Mock Vlens app: the page the widget's iframe loads from the mock origin.
 //
-// It speaks the wire protocol of docs/protocol.md to its parent:
+// It speaks one of three dialects to its parent, as the server says in the page's config
+// (`protocol`: MOCK_APP_PROTOCOL for /session, the prefix for /v1|silent|foreign/session):
+// v1, the wire protocol of docs/protocol.md:
 //   app -> host  { source: 'vlens', version: 1, type, data }
 //     ready, step {step}, resize {height}, completed {sessionId, contractTypeIds, phoneNumber},
 //     cancelled {step}, error {code, message, recoverable}, token-expired {}
 //   host -> app  { source: 'vlens-host', version: 1, type: 'token', data: { token } }
+// silent: posts nothing and listens to nothing (an app that does not talk to its parent);
+// foreign: the same moments in a shape of its own (FOREIGN below), some as JSON strings;
+//   it still takes the v1 token message, the only thing the widget ever sends.
 // Messages go to the origin that embedded the page (an exact targetOrigin, never a wildcard), and the token
 // message is accepted only from that origin and from window.parent.
 (function () {
@@ -40,13 +45,38 @@
     return null;
   }
 
+  var config = readConfig();
+  var dialect = config.protocol === 'silent' || config.protocol === 'foreign' ? config.protocol : 'v1';
   var hostOrigin = parentWindow ? embeddingOrigin() : null;
   var sent = [];
-  var debug = { hostOrigin: hostOrigin, sent: sent, state: null };
+  var debug = { hostOrigin: hostOrigin, dialect: dialect, sent: sent, state: null };
   window.__vlensMock = debug;
 
+  // The foreign dialect: each v1 type's event name, and whether it goes as JSON text.
+  // `screen` (each screen shown) has no v1 counterpart: only this dialect posts it.
+  var FOREIGN = {
+    ready: ['verification.started', true],
+    step: ['verification.step', false],
+    resize: ['frame.resized', true],
+    completed: ['verification.completed', false],
+    cancelled: ['verification.cancelled', false],
+    error: ['verification.error', false],
+    'token-expired': ['session.expired', true],
+    screen: ['ui.screen', false],
+  };
+
+  // The message for `type` in this page's dialect, or null when it posts none.
+  function encode(type, data) {
+    if (dialect === 'v1') return type === 'screen' ? null : { source: 'vlens', version: PROTOCOL_VERSION, type: type, data: data || {} };
+    if (dialect === 'silent') return null;
+    var message = { event: FOREIGN[type][0] };
+    if (data && Object.keys(data).length > 0) message.payload = data;
+    return FOREIGN[type][1] ? JSON.stringify(message) : message;
+  }
+
   function post(type, data) {
-    var message = { source: 'vlens', version: PROTOCOL_VERSION, type: type, data: data || {} };
+    var message = encode(type, data);
+    if (message === null) return;
     sent.push(message);
     if (sent.length > 200) sent.shift();
     if (!parentWindow || !hostOrigin) return;
@@ -103,7 +133,6 @@
       h('span', { class: 'badge', title: 'A local stand-in for Vlens', text: 'mock' }));
   }
 
-  var config = readConfig();
   window.addEventListener('load', reportHeight);
 
   // --- Error page (unknown or expired token) ---------------------------------
@@ -183,14 +212,16 @@
     state.expiryTimer = setTimeout(function () { tokenExpired(null); }, Math.min(ms + 50, 2147483647));
   }
 
-  // The token has expired: ask the host for a new one and remember what to redo.
+  // The token has expired: ask the host for a new one and remember what to redo. A silent
+  // app cannot ask: like a real app that does not talk to its parent, it sends the user back.
   function tokenExpired(retry) {
     if (state.finished) return;
     if (retry) state.pending = retry;
     if (state.awaitingToken) return;
     state.awaitingToken = true;
     clearTimeout(state.expiryTimer);
-    showBanner('info', 'Your session expired', 'Getting a fresh one from the page you are on. You will continue where you left off.');
+    if (dialect === 'silent') showBanner('error', 'Your session expired', 'Start again from the page you came from.');
+    else showBanner('info', 'Your session expired', 'Getting a fresh one from the page you are on. You will continue where you left off.');
     render();
     post('token-expired', {});
   }
@@ -208,7 +239,7 @@
     if (typeof token !== 'string' || token === '' || token.length > 4096) return;
     acceptToken(token);
   }
-  window.addEventListener('message', onHostMessage);
+  if (dialect !== 'silent') window.addEventListener('message', onHostMessage);
 
   function acceptToken(token) {
     if (state.finished) return;
@@ -301,6 +332,7 @@
     state.screenIndex = index;
     state.screen = screen;
     render();
+    post('screen', { screen: screen });
     if (screen === 'kyc') startCamera();
     // Move focus to the new heading after the user's own click, never on load (the
     // app must not pull focus away from the host page).
@@ -523,7 +555,7 @@
 
   function nextLabel() {
     if (state.busy) return 'Please wait…';
-    if (state.awaitingToken) return 'Renewing session…';
+    if (state.awaitingToken) return dialect === 'silent' ? 'Session expired' : 'Renewing session…';
     var screen = state.screen;
     if (screen === 'kyc' && kycOnly) return 'Finish';
     if (screen === 'review') return 'Continue to signing';
@@ -541,11 +573,13 @@
       }));
   }
 
+  var DIALECT_NOTES = { v1: 'Posts v1 messages.', silent: 'Posts nothing (silent).', foreign: 'Posts its own format (foreign).' };
+
   function renderTools() {
     var note = !parentWindow ? 'Not embedded: no messages are sent.'
-      : !hostOrigin ? 'Embedding page unknown: no messages are sent.' : 'Demo tools:';
+      : !hostOrigin ? 'Embedding page unknown: no messages are sent.' : DIALECT_NOTES[dialect] + ' Demo tools:';
     return h('div', { class: 'tools', 'aria-label': 'Demo tools' },
-      h('span', { text: note }),
+      h('span', { 'data-testid': 'dialect', 'data-dialect': dialect, text: note }),
       h('button', { type: 'button', class: 'link', 'data-testid': 'simulate-error', disabled: state.finished, onclick: simulateError, text: 'Simulate error' }),
       h('button', { type: 'button', class: 'link', 'data-testid': 'expire-token', disabled: state.finished || state.awaitingToken, onclick: expireToken, text: 'Expire token now' }));
   }

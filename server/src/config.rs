@@ -12,6 +12,7 @@
 //! | `MOCK_PORT`              | `8081`                    | port of the mock Vlens; `0` picks a free one |
 //! | `MOCK_TOKEN_TTL_SECS`    | `600`                     | lifetime of the mock's session tokens |
 //! | `MOCK_MAX_SESSIONS`      | `10000`                   | most live sessions the mock keeps |
+//! | `MOCK_APP_PROTOCOL`      | `v1`                      | what the mock app at `/session` posts: `v1`, `silent` (nothing) or `foreign` (its own format) |
 //! | `VLENS_ROOT`             | current directory         | repository root: `www/` and `dist/` are served from it |
 //! | `HEADER_TIMEOUT_SECS`    | `10`                      | time for a request's head (line and headers) to arrive |
 //! | `BODY_TIMEOUT_SECS`      | `15`                      | time for a request's whole body to arrive |
@@ -27,6 +28,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::mock::MockProtocol;
 use crate::vlens::{normalize_base_url, Secret, VlensError, DEFAULT_API_URL, DEFAULT_APP_URL, DEFAULT_TIMEOUT};
 
 /// Which Vlens the host talks to.
@@ -119,6 +121,8 @@ pub struct ServerConfig {
     pub mock_token_ttl: Duration,
     /// Most live sessions the mock keeps (`MOCK_MAX_SESSIONS`).
     pub mock_max_sessions: usize,
+    /// What the mock app at `/session` posts to the page (`MOCK_APP_PROTOCOL`).
+    pub mock_protocol: MockProtocol,
     /// Timeouts and the connection cap of both listeners.
     pub limits: Limits,
     /// The session endpoint's per-client rate limit.
@@ -200,6 +204,17 @@ impl ServerConfig {
         let mock_token_ttl = parse_secs(var("MOCK_TOKEN_TTL_SECS"), "MOCK_TOKEN_TTL_SECS", Duration::from_secs(600))?;
         let mock_max_sessions =
             parse_count(var("MOCK_MAX_SESSIONS"), "MOCK_MAX_SESSIONS", DEFAULT_MOCK_MAX_SESSIONS, 10_000_000)?;
+        let mock_protocol = match var("MOCK_APP_PROTOCOL") {
+            None => MockProtocol::default(),
+            Some(v) => MockProtocol::from_name(&v.to_ascii_lowercase()).ok_or_else(|| {
+                invalid(
+                    "MOCK_APP_PROTOCOL",
+                    "what the mock Vlens app posts to the page: v1 (the widget's protocol), silent (nothing) or \
+                     foreign (a format of its own)",
+                    &v,
+                )
+            })?,
+        };
         let root = match var("VLENS_ROOT") {
             Some(r) => PathBuf::from(r),
             None => std::env::current_dir().map_err(ConfigError::CurrentDir)?,
@@ -261,6 +276,7 @@ impl ServerConfig {
             vlens_timeout,
             mock_token_ttl,
             mock_max_sessions,
+            mock_protocol,
             limits,
             rate_limit,
             frame_ancestors,
@@ -352,6 +368,22 @@ mod tests {
         ] {
             let e = cfg(&[(name, value)]).unwrap_err();
             assert!(e.to_string().starts_with(name), "{e}");
+        }
+    }
+
+    #[test]
+    fn mock_app_protocol() {
+        assert_eq!(cfg(&[]).unwrap().mock_protocol, MockProtocol::V1);
+        for p in MockProtocol::ALL {
+            assert_eq!(cfg(&[("MOCK_APP_PROTOCOL", p.name())]).unwrap().mock_protocol, p);
+        }
+        assert_eq!(cfg(&[("MOCK_APP_PROTOCOL", " Foreign ")]).unwrap().mock_protocol, MockProtocol::Foreign);
+        for bad in ["json", "v2", "none", "'silent'"] {
+            let e = cfg(&[("MOCK_APP_PROTOCOL", bad)]).unwrap_err().to_string();
+            assert!(e.starts_with(&format!("MOCK_APP_PROTOCOL={bad:?}: ")), "{e}");
+            for p in MockProtocol::ALL {
+                assert!(e.contains(&format!("{} (", p.name())), "{e} names {}", p.name());
+            }
         }
     }
 

@@ -40,6 +40,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use crate::config::{RateLimit, DEFAULT_FRAME_ANCESTORS};
 use crate::error::{ApiError, JsonBody};
 use crate::files;
+use crate::mock::MockProtocol;
 use crate::telemetry::{trace_layer, LogNote};
 use crate::validate::parse_session_value;
 use crate::vlens::{
@@ -56,6 +57,8 @@ pub struct HostState {
     pub app_url: String,
     /// Whether the upstream is the built-in mock.
     pub mock: bool,
+    /// What the mock app at `/session` posts (given to the page when `mock`).
+    pub mock_protocol: MockProtocol,
     /// Repository root: `www/` and `dist/` are served from it.
     pub root: PathBuf,
     /// The session endpoint's per-client rate limit.
@@ -72,6 +75,7 @@ impl HostState {
             admin_token,
             app_url,
             mock,
+            mock_protocol: MockProtocol::default(),
             root,
             rate_limit: RateLimit::default(),
             frame_ancestors: DEFAULT_FRAME_ANCESTORS.to_string(),
@@ -135,7 +139,11 @@ fn rate_limit_layer(
 }
 
 async fn config(State(state): State<Arc<HostState>>) -> Response {
-    let mut res = Json(json!({ "baseUrl": state.app_url, "mock": state.mock })).into_response();
+    let mut body = json!({ "baseUrl": state.app_url, "mock": state.mock });
+    if state.mock {
+        body["mockProtocol"] = json!(state.mock_protocol.name());
+    }
+    let mut res = Json(body).into_response();
     res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     res
 }

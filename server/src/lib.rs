@@ -154,6 +154,7 @@ pub async fn start(config: ServerConfig) -> Result<Running, StartError> {
         Upstream::Mock => {
             let mut mock_config = mock::MockConfig::generated(config.mock_token_ttl);
             mock_config.max_sessions = config.mock_max_sessions;
+            mock_config.protocol = config.mock_protocol;
             // The mock is always on a loopback (or the configured) address; the host
             // calls its API on 127.0.0.1 and the browser loads its app as `localhost`.
             let (listener, addr) = bind(SocketAddr::new(config.bind, config.mock_port), "MOCK_PORT").await?;
@@ -175,6 +176,7 @@ pub async fn start(config: ServerConfig) -> Result<Running, StartError> {
         admin_token,
         app_url: app_url.clone(),
         mock: mock_info.is_some(),
+        mock_protocol: config.mock_protocol,
         root: config.root.clone(),
         rate_limit: config.rate_limit,
         frame_ancestors: config.frame_ancestors.clone(),

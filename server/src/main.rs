@@ -4,6 +4,7 @@
 use std::process::ExitCode;
 
 use vlens_server::config::{ServerConfig, Upstream};
+use vlens_server::mock::MockProtocol;
 
 /// Resolves on the first SIGINT (Ctrl-C) or SIGTERM (what container platforms send).
 async fn stop_signal() {
@@ -64,6 +65,7 @@ async fn main() -> ExitCode {
         _ => {}
     }
     let grace = config.limits.shutdown_grace;
+    let protocol = config.mock_protocol;
 
     let running = match vlens_server::start(config).await {
         Ok(r) => r,
@@ -76,7 +78,15 @@ async fn main() -> ExitCode {
     // One line each, on stdout, so scripts and tests can read the URLs.
     match (&running.mock_url, real) {
         (Some(mock_url), _) => {
-            println!("vlens-server: mock Vlens at {mock_url} (no VLENS_API_KEY set: using the local mock)")
+            // Said only when it is not the widget's own protocol, which everything expects.
+            let dialect = match protocol {
+                MockProtocol::V1 => String::new(),
+                MockProtocol::Silent => format!("; its app posts nothing: MOCK_APP_PROTOCOL={}", protocol.name()),
+                MockProtocol::Foreign => {
+                    format!("; its app posts a format of its own: MOCK_APP_PROTOCOL={}", protocol.name())
+                }
+            };
+            println!("vlens-server: mock Vlens at {mock_url} (no VLENS_API_KEY set: using the local mock{dialect})")
         }
         (None, Some((api_url, app_url, invitations))) => {
             println!(

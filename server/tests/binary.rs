@@ -58,7 +58,7 @@ async fn mock_mode_prints_two_origins_and_runs_the_flow() {
 
     let c = http();
     let config: Value = c.get(format!("{demo}api/vlens/config")).send().await.unwrap().json().await.unwrap();
-    assert_eq!(config, json!({ "baseUrl": mock, "mock": true }));
+    assert_eq!(config, json!({ "baseUrl": mock, "mock": true, "mockProtocol": "v1" }));
     assert_eq!(c.get(&demo).send().await.unwrap().text().await.unwrap(), "<h1>demo</h1>");
 
     // The host creates sessions with the generated credentials, invitations included,
@@ -129,6 +129,53 @@ async fn real_mode_uses_the_configured_vlens_and_never_prints_the_secrets() {
     let logs = server.stderr();
     assert_no_secrets(&lines);
     assert_no_secrets(&logs);
+}
+
+#[tokio::test]
+async fn mock_app_protocol_sets_what_the_mock_app_at_session_speaks() {
+    let server = start("bin-foreign", &[("MOCK_APP_PROTOCOL", "foreign")]).await;
+    assert!(
+        server.lines[0].ends_with(
+            " (no VLENS_API_KEY set: using the local mock; its app posts a format of its own: MOCK_APP_PROTOCOL=foreign)"
+        ),
+        "{:?}",
+        server.lines
+    );
+    let mock = url_after(&server.lines[0], "vlens-server: mock Vlens at ").to_string();
+    let demo = url_after(&server.lines[1], "vlens-server: demo at ").to_string();
+    let c = http();
+    let config: Value = c.get(format!("{demo}api/vlens/config")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(config, json!({ "baseUrl": mock, "mock": true, "mockProtocol": "foreign" }));
+    let (status, text) = post_json(
+        &format!("{demo}api/vlens/session"),
+        r#"{"phoneNumber":"+201234567890","allowedContractTypeIds":[414]}"#,
+    )
+    .await;
+    assert_eq!(status, 200, "{text}");
+    let token = serde_json::from_str::<Value>(&text).unwrap()["token"].as_str().unwrap().to_string();
+    let html = c.get(format!("{mock}/session?token={token}")).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains(r#""protocol":"foreign""#), "{html}");
+}
+
+#[tokio::test]
+async fn an_unknown_mock_app_protocol_stops_the_server_and_names_the_choices() {
+    let mut child = spawn_binary("bin-bad-protocol", &[("MOCK_APP_PROTOCOL", "json")]);
+    // A server that ignored the variable would run until killed: wait a bounded time.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while child.try_wait().unwrap().is_none() && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    if child.try_wait().unwrap().is_none() {
+        let _ = child.kill();
+    }
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "exit status");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(r#"MOCK_APP_PROTOCOL="json""#), "{stderr}");
+    for choice in ["v1", "silent", "foreign"] {
+        assert!(stderr.contains(choice), "{stderr}");
+    }
+    assert!(out.stdout.is_empty(), "nothing started: {}", String::from_utf8_lossy(&out.stdout));
 }
 
 #[tokio::test]

@@ -350,3 +350,55 @@ async fn hidden_elements_stay_hidden_in_the_app_css() {
     let compact: String = css.chars().filter(|c| !c.is_whitespace()).collect();
     assert!(compact.contains("[hidden]{display:none!important"), "no [hidden] rule that wins over display: grid");
 }
+
+/// The configuration block the app reads (`<script type="application/json" id="vlens-config">`).
+fn page_config(html: &str) -> Value {
+    let start = html.find(r#"id="vlens-config">"#).map(|i| i + r#"id="vlens-config">"#.len()).expect("a config block");
+    let end = html[start..].find("</script>").expect("the end of the config block");
+    serde_json::from_str(&html[start..start + end]).expect("JSON config")
+}
+
+#[tokio::test]
+async fn the_app_speaks_the_dialect_of_its_path_and_plain_session_speaks_the_configured_one() {
+    use vlens_server::mock::MockProtocol;
+    let c = http();
+    for (configured, default) in
+        [(None, "v1"), (Some(MockProtocol::Silent), "silent"), (Some(MockProtocol::Foreign), "foreign")]
+    {
+        let mut config = mock_config(TTL);
+        if let Some(protocol) = configured {
+            config.protocol = protocol;
+        }
+        let (mock, _, _) = spawn_mock_with(config).await;
+        for (path, dialect) in [
+            ("/session", default),
+            ("/v1/session", "v1"),
+            ("/silent/session", "silent"),
+            ("/foreign/session", "foreign"),
+        ] {
+            let token = new_token(&mock, AUTH_BODY).await;
+            let res = c.get(format!("{mock}{path}?token={token}")).send().await.unwrap();
+            assert_eq!(res.status(), 200, "{path}");
+            assert_eq!(res.headers()["referrer-policy"], "no-referrer", "{path}");
+            let config = page_config(&res.text().await.unwrap());
+            assert_eq!(config["protocol"], dialect, "{path} with {default} configured");
+            assert_eq!(config["phoneNumber"], "+201234567890");
+
+            // The error page of an unknown token speaks the same dialect.
+            let res = c.get(format!("{mock}{path}?token=unknown")).send().await.unwrap();
+            assert_eq!(res.status(), 404, "{path}");
+            let config = page_config(&res.text().await.unwrap());
+            assert_eq!(
+                (config["protocol"].as_str(), config["error"]["code"].as_str()),
+                (Some(dialect), Some("TOKEN_UNKNOWN"))
+            );
+        }
+        // Only those: no app under another prefix.
+        let token = new_token(&mock, AUTH_BODY).await;
+        for path in ["/xml/session", "/V1/session", "/silent/session/x", "/silent", "/foreign/"] {
+            let res = c.get(format!("{mock}{path}?token={token}")).send().await.unwrap();
+            assert_eq!(res.status(), 404, "{path}");
+            assert!(!res.text().await.unwrap().contains("vlens-config"), "{path}");
+        }
+    }
+}

@@ -369,6 +369,10 @@ test('the switches are labelled radio groups in fieldsets, English and in the pa
   }))), [
     { legend: 'Open the flow', options: [['mode', 'inline', 'In the page', true], ['mode', 'modal', 'In a dialog', false]] },
     { legend: 'Language', options: [['locale', 'en', 'English', true], ['locale', 'ar', 'العربية', false]] },
+    {
+      legend: 'The Vlens app speaks',
+      options: [['protocol', 'v1', 'v1', true], ['protocol', 'silent', 'nothing (silent)', false], ['protocol', 'foreign', 'another format (foreign)', false]],
+    },
   ]);
   assert.equal(await d.page.getByRole('radio', { name: 'In a dialog' }).count(), 1);
   assert.equal(await d.page.getAttribute('label[for="locale-ar"]', 'lang'), 'ar');

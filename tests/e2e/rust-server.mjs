@@ -111,11 +111,12 @@ export function lineReader(child, stream, what) {
 }
 
 /**
- * Starts target/debug/vlens-server on free ports (PORT=0, MOCK_PORT=0) in mock mode.
+ * Starts target/debug/vlens-server on free ports (PORT=0, MOCK_PORT=0) in mock mode (with
+ * `real`, in real mode: give `VLENS_API_KEY` in `env`; `mock` is then null).
  * Returns `{ demo, host, mock, stderr(), stop() }`: `demo` is the printed URL,
  * `host`/`mock` the two origins, `stderr()` the request log so far.
  */
-export async function startRustServer({ env = {} } = {}) {
+export async function startRustServer({ env = {}, real = false } = {}) {
   buildServer();
   const childEnv = { ...process.env, PORT: '0', MOCK_PORT: '0', VLENS_ROOT: root, ...env };
   for (const name of ['VLENS_API_KEY', 'VLENS_ADMIN_TOKEN', 'VLENS_API_URL', 'VLENS_APP_URL', 'HOST']) {
@@ -138,7 +139,9 @@ export async function startRustServer({ env = {} } = {}) {
     if (child.exitCode === null && child.signalCode === null) throw new Error('vlens-server is still running');
   };
   try {
-    const mockLine = await out.wait(/^vlens-server: mock Vlens at (http:\/\/localhost:\d+) /, 20000);
+    const mockLine = real
+      ? [null, null]
+      : await out.wait(/^vlens-server: mock Vlens at (http:\/\/localhost:\d+) /, 20000);
     const demoLine = await out.wait(/^vlens-server: demo at (http:\/\/127\.0\.0\.1:\d+\/)$/, 20000);
     const demo = demoLine[1];
     return {
@@ -278,12 +281,22 @@ export class Demo {
     }
   }
 
-  /** The demo's event log, oldest first: `[{ type, session, detail }]` as shown on the page. */
+  /**
+   * The demo's event log, oldest first: `[{ type, session, detail }]` as shown on the page.
+   * A raw `vlens:message` (not a v1 message) shows its data after a "raw <kind>" label, a
+   * string as itself: it is read back as `{ type: null, data }`.
+   */
   log() {
     return this.page.evaluate(() => [...document.querySelectorAll('#log li')].reverse().map((li) => {
-      const text = li.querySelector('.log__detail').textContent;
+      const code = li.querySelector('.log__detail');
+      const label = code.querySelector('.log__raw');
+      const text = label ? code.textContent.slice(label.textContent.length + 1) : code.textContent;
       let detail;
-      try { detail = JSON.parse(text); } catch { detail = text; }
+      if (label && li.dataset.raw === 'string') detail = { type: null, data: text };
+      else {
+        try { detail = JSON.parse(text); } catch { detail = text; }
+        if (label) detail = { type: null, data: detail };
+      }
       return { type: li.dataset.type, session: li.dataset.session, detail };
     }));
   }
@@ -306,10 +319,10 @@ export class Demo {
 
   /**
    * Sets the demo's switches as a user would, by their labels: `mode` 'inline' | 'modal',
-   * `locale` 'en' | 'ar'.
+   * `locale` 'en' | 'ar', `protocol` (what the mock app speaks) 'v1' | 'silent' | 'foreign'.
    */
-  async choose({ mode, locale } = {}) {
-    for (const [name, value] of [['mode', mode], ['locale', locale]]) {
+  async choose({ mode, locale, protocol } = {}) {
+    for (const [name, value] of [['mode', mode], ['locale', locale], ['protocol', protocol]]) {
       if (value === undefined) continue;
       await this.page.click(`label[for="${name}-${value}"]`);
       assert.equal(await this.page.isChecked(`#${name}-${value}`), true, `the ${name} switch is on ${value}`);

@@ -5,14 +5,14 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{MockSession, MockState, TokenProblem, STEPS};
+use super::{MockProtocol, MockSession, MockState, TokenProblem, STEPS};
 use crate::error::{JsonBody, JsonBodyRejection};
 use crate::util::{escape_html, json_for_script};
 
@@ -125,11 +125,28 @@ fn html_page(status: StatusCode, title: &str, body_html: &str, config: &Value) -
     res
 }
 
-/// `GET /session?token=...`
-pub async fn session_page(
+/// The query of `GET /session`, or why it could not be read (then there is no token).
+type SessionQueryResult = Result<Query<SessionQuery>, axum::extract::rejection::QueryRejection>;
+
+/// `GET /session?token=...`: the app, posting to its parent in the configured dialect.
+pub async fn session_page(State(state): State<Arc<MockState>>, query: SessionQueryResult) -> Response {
+    app_page(state.config().protocol, &state, query)
+}
+
+/// `GET /{protocol}/session?token=...`: the app, posting in the dialect named by the
+/// path (`v1`, `silent`, `foreign`); 404 for any other name.
+pub async fn protocol_session_page(
+    Path(name): Path<String>,
     State(state): State<Arc<MockState>>,
-    query: Result<Query<SessionQuery>, axum::extract::rejection::QueryRejection>,
+    query: SessionQueryResult,
 ) -> Response {
+    match MockProtocol::from_name(&name) {
+        Some(protocol) => app_page(protocol, &state, query),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+fn app_page(protocol: MockProtocol, state: &MockState, query: SessionQueryResult) -> Response {
     let token = query.ok().and_then(|Query(q)| q.token).unwrap_or_default();
     let session = state.with_session(&token, |s| s.clone()).and_then(|s| {
         if s.completed {
@@ -147,7 +164,10 @@ pub async fn session_page(
                 .replace("{{CODE}}", problem.code())
                 .replace("{{TITLE}}", title)
                 .replace("{{MESSAGE}}", &escape_html(problem.message()));
-            let config = json!({ "error": { "code": problem.code(), "message": problem.message() } });
+            let config = json!({
+                "protocol": protocol.name(),
+                "error": { "code": problem.code(), "message": problem.message() },
+            });
             return html_page(problem.status(), "Vlens: session unavailable", &body, &config);
         }
     };
@@ -155,6 +175,7 @@ pub async fn session_page(
     let prefill: serde_json::Map<String, Value> =
         session.prefill.iter().map(|(id, fields)| (id.to_string(), json!(fields))).collect();
     let config = json!({
+        "protocol": protocol.name(),
         "token": token,
         "sessionId": session.session_id,
         "phoneNumber": session.phone_number,

@@ -18,7 +18,8 @@
 //!
 //! * `GET /session?token=...`: the multi-step flow, or a page with a visible error
 //!   (and an `error` message to the parent) for an unknown (404) or expired (410)
-//!   token;
+//!   token; it posts to its parent in the configured [`MockProtocol`], and
+//!   `GET /{v1,silent,foreign}/session?token=...` in the one named;
 //! * `POST /session/api/verify`, `/session/api/step`, `/session/api/expire`: the
 //!   app's own calls (JSON `{token, ...}`), answering 401
 //!   `{"code": "TOKEN_EXPIRED" | "TOKEN_UNKNOWN"}` for a bad token;
@@ -52,6 +53,40 @@ pub const EXPIRED_KEPT_FOR: Duration = Duration::from_secs(3600);
 /// The steps of the flow, as the app reports them.
 pub const STEPS: [&str; 4] = ["registration", "kyc", "contract", "done"];
 
+/// What the mock app posts to the page that embeds it: its dialect. `/session`
+/// speaks the configured one (`MOCK_APP_PROTOCOL`), `/{name}/session` the one named,
+/// so a page can pick one per mount with the widget's `baseUrl` (`origin/{name}`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MockProtocol {
+    /// The widget's wire protocol (`docs/protocol.md`).
+    #[default]
+    V1,
+    /// Nothing at all, and it listens to nothing: the flow still runs to its end.
+    Silent,
+    /// A format of its own: `{event, payload}` objects and JSON strings; it still
+    /// takes the widget's v1 `token` message.
+    Foreign,
+}
+
+impl MockProtocol {
+    /// Every dialect.
+    pub const ALL: [MockProtocol; 3] = [MockProtocol::V1, MockProtocol::Silent, MockProtocol::Foreign];
+
+    /// Its name, in `MOCK_APP_PROTOCOL`, the path prefix and the app's page.
+    pub fn name(self) -> &'static str {
+        match self {
+            MockProtocol::V1 => "v1",
+            MockProtocol::Silent => "silent",
+            MockProtocol::Foreign => "foreign",
+        }
+    }
+
+    /// The dialect called `name` (exactly).
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.name() == name)
+    }
+}
+
 /// Credentials the mock accepts and how long its tokens live.
 #[derive(Debug, Clone)]
 pub struct MockConfig {
@@ -63,6 +98,8 @@ pub struct MockConfig {
     pub token_ttl: Duration,
     /// Most live (unexpired) sessions; more are refused with 503.
     pub max_sessions: usize,
+    /// What the app at `/session` posts to its parent (`MOCK_APP_PROTOCOL`).
+    pub protocol: MockProtocol,
 }
 
 impl MockConfig {
@@ -73,6 +110,7 @@ impl MockConfig {
             admin_token: Secret::new(format!("mock-admin-{}", random_hex(24))),
             token_ttl,
             max_sessions: DEFAULT_MOCK_MAX_SESSIONS,
+            protocol: MockProtocol::default(),
         }
     }
 }
@@ -231,6 +269,7 @@ pub fn router(state: Arc<MockState>) -> Router {
         .route("/api/IdentityUserSession/CreateAuthSession", post(api::create_auth_session))
         .route("/api/IdentityUserSession/CreateInvitation", post(api::create_invitation))
         .route("/session", get(app::session_page))
+        .route("/{protocol}/session", get(app::protocol_session_page))
         .route("/session/api/verify", post(app::verify))
         .route("/session/api/step", post(app::step))
         .route("/session/api/expire", post(app::expire))

@@ -91,6 +91,7 @@ pub fn mock_config(ttl: Duration) -> MockConfig {
         admin_token: Secret::new(ADMIN_TOKEN),
         token_ttl: ttl,
         max_sessions: vlens_server::config::DEFAULT_MOCK_MAX_SESSIONS,
+        protocol: mock::MockProtocol::default(),
     }
 }
 
