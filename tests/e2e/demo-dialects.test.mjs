@@ -214,7 +214,7 @@ test("foreign token expiry: the app's own session.expired, mapped to token-expir
   const { d, frame } = await startWith('foreign');
   await Demo.next(frame, 'registration', 'kyc');
   const first = await frame.evaluate(() => ({ token: window.__vlensMock.state.token, sessionId: window.__vlensMock.state.sessionId }));
-  await frame.click('[data-testid="expire-token"]');
+  await frame.dispatchEvent('[data-testid="expire-token"]', 'click'); // not a pointer click: the app's resize can move the iframe under it
   assert.deepEqual(await d.waitLog('vlens:token', 2), { reason: 'expired' });
   await frame.waitForFunction((old) => window.__vlensMock.state.token !== old
     && document.querySelector('[data-testid="banner"]')?.textContent.includes('Session renewed')
@@ -234,7 +234,7 @@ test('silent token expiry: the app cannot ask for a new token, so it tells the u
   const { d, frame } = await startWith('silent');
   await Demo.waitScreen(frame, 'registration');
   const rows = (await d.log()).length;
-  await frame.click('[data-testid="expire-token"]');
+  await frame.dispatchEvent('[data-testid="expire-token"]', 'click'); // not a pointer click: the app's resize can move the iframe under it
   await frame.waitForFunction(() => document.querySelector('[data-testid="banner"]')?.textContent.includes('Start again from the page you came from'),
     null, { timeout: 10000, polling: 25 });
   assert.equal(await frame.isDisabled('[data-testid="next"]'), true);

@@ -132,7 +132,7 @@ test('cancel in the mock app: vlens:cancel in the log and the result says cancel
   await d.start();
   const frame = await d.app();
   await Demo.next(frame, 'registration', 'kyc');
-  await frame.click('[data-testid="cancel"]');
+  await frame.dispatchEvent('[data-testid="cancel"]', 'click'); // not a pointer click: the app's resize can move the iframe under it
   const cancel = await d.waitLog('vlens:cancel');
   assert.deepEqual(cancel, { data: { step: 'kyc' } });
   await d.waitFor(() => document.getElementById('result').dataset.status === 'cancelled', null, '#result cancelled');
@@ -150,7 +150,7 @@ test("an error reported by the mock app (Simulate error): vlens:error with sourc
   await d.start();
   const frame = await d.app();
   await Demo.waitScreen(frame, 'registration');
-  await frame.click('[data-testid="simulate-error"]');
+  await frame.dispatchEvent('[data-testid="simulate-error"]', 'click'); // not a pointer click: the app's resize can move the iframe under it
   const err = await d.waitLog('vlens:error');
   assert.equal(err.code, 'APP_ERROR');
   assert.equal(err.source, 'app');
