@@ -230,8 +230,81 @@ pub(crate) struct Config<J> {
     pub unknown: Vec<String>,
 }
 
+/// One option changed on a mounted session by `session.update()`: what can change without
+/// a new iframe. Presentation goes to the executor to redraw; the rest are the engine's rules.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Change {
+    /// `height`.
+    Height(Length),
+    /// `width`.
+    Width(Length),
+    /// `title`.
+    Title(String),
+    /// `locale`.
+    Locale(Locale),
+    /// `messages`: the host's texts, replacing the ones it gave before.
+    Messages(Texts),
+    /// `minHeight`.
+    MinHeight(Option<f64>),
+    /// `maxHeight`.
+    MaxHeight(Option<f64>),
+    /// `autoResize`.
+    AutoResize(bool),
+    /// `tokenTimeoutMs`.
+    TokenTimeoutMs(u32),
+    /// `retries`.
+    Retries(u32),
+    /// `loadTimeoutMs`.
+    LoadTimeoutMs(u32),
+    /// `debug`.
+    Debug(bool),
+}
+
 fn invalid(parts: &[&str]) -> WidgetError {
     WidgetError::invalid(parts.concat())
+}
+
+/// Refuses a `minHeight` above `maxHeight`, at mount and on update.
+pub(crate) fn check_bounds(min: Option<f64>, max: Option<f64>) -> Result<(), WidgetError> {
+    match (min, max) {
+        (Some(lo), Some(hi)) if lo > hi => Err(invalid(&["minHeight must not be larger than maxHeight"])),
+        _ => Ok(()),
+    }
+}
+
+/// Reads `session.update(options)`: each value is checked exactly as at mount (so a value
+/// `undefined` means the default again); an option that needs a new iframe, or is read only
+/// when the session starts, is refused with what to do instead.
+pub(crate) fn changes<J>(entries: Vec<(String, Value<J>)>, env: &impl Env) -> Result<Vec<Change>, WidgetError> {
+    let keys: Vec<String> = entries.iter().map(|(k, _)| k.clone()).collect();
+    let cfg = read(entries, env)?;
+    let mut out = Vec::new();
+    for key in keys {
+        let rules = &cfg.rules;
+        out.push(match OPTIONS.iter().find(|(n, _)| *n == key).map(|(_, o)| *o) {
+            Some(Opt::Height) => Change::Height(cfg.height.clone()),
+            Some(Opt::Width) => Change::Width(cfg.width.clone()),
+            Some(Opt::Title) => Change::Title(cfg.title.clone()),
+            Some(Opt::Locale) => Change::Locale(cfg.texts.locale),
+            Some(Opt::Messages) => Change::Messages(cfg.texts.clone()),
+            Some(Opt::MinHeight) => Change::MinHeight(rules.min_height),
+            Some(Opt::MaxHeight) => Change::MaxHeight(rules.max_height),
+            Some(Opt::AutoResize) => Change::AutoResize(rules.auto_resize),
+            Some(Opt::TokenTimeoutMs) => Change::TokenTimeoutMs(rules.token_timeout_ms),
+            Some(Opt::Retries) => Change::Retries(rules.retries),
+            Some(Opt::LoadTimeoutMs) => Change::LoadTimeoutMs(rules.load_timeout_ms),
+            Some(Opt::Debug) => Change::Debug(rules.debug),
+            Some(_) => {
+                return Err(invalid(&[
+                    "update: ",
+                    &key,
+                    " cannot change on a mounted session: destroy() it and mount a new one with the new value",
+                ]))
+            }
+            None => return Err(invalid(&["update: unknown option '", &key, "'; check its spelling"])),
+        });
+    }
+    Ok(out)
 }
 
 /// Reads the options object's own entries.
@@ -339,11 +412,7 @@ pub(crate) fn read<J>(entries: Vec<(String, Value<J>)>, env: &impl Env) -> Resul
             (Opt::On(_), _) => return Err(invalid(&[name, " must be a function"])),
         }
     }
-    if let (Some(lo), Some(hi)) = (cfg.rules.min_height, cfg.rules.max_height) {
-        if lo > hi {
-            return Err(invalid(&["minHeight must not be larger than maxHeight"]));
-        }
-    }
+    check_bounds(cfg.rules.min_height, cfg.rules.max_height)?;
     // After the loop, so `messages` wins whatever the order of `locale` and `messages`.
     for (key, value) in messages {
         match (Text::named(&key), value) {
@@ -719,6 +788,64 @@ pub(crate) mod tests {
             (vec![("x-api-key", s("k"))], "stay on your server"),
         ] {
             let message = read_err(&pairs);
+            assert!(message.contains(needle), "{pairs:?}: {message}");
+        }
+    }
+
+    #[test]
+    fn an_update_takes_what_can_change_live_checked_as_at_mount() {
+        let read_changes = |pairs: &[(&str, Value<u8>)]| changes(entries(pairs), &FakeEnv);
+        let got = read_changes(&[
+            ("height", Value::Num(500.0)),
+            ("width", s("80%")),
+            ("title", s("KYC")),
+            ("locale", s("ar")),
+            ("messages", Value::Entries(vec![("retry".into(), Some("Again".into()))])),
+            ("minHeight", Value::Absent),
+            ("maxHeight", Value::Num(900.0)),
+            ("autoResize", Value::Bool(false)),
+            ("tokenTimeoutMs", Value::Num(50.0)),
+            ("retries", Value::Num(0.0)),
+            ("loadTimeoutMs", Value::Num(70.0)),
+            ("debug", Value::Bool(true)),
+        ])
+        .unwrap();
+        let mut texts = Texts::new(Locale::Ar);
+        texts.set(Text::Retry, "Again".into());
+        assert_eq!(
+            got,
+            vec![
+                Change::Height(Length::Px(500.0)),
+                Change::Width(Length::Css("80%".into())),
+                Change::Title("KYC".into()),
+                Change::Locale(Locale::Ar),
+                Change::Messages(texts),
+                Change::MinHeight(None),
+                Change::MaxHeight(Some(900.0)),
+                Change::AutoResize(false),
+                Change::TokenTimeoutMs(50),
+                Change::Retries(0),
+                Change::LoadTimeoutMs(70),
+                Change::Debug(true),
+            ]
+        );
+        assert_eq!(
+            read_changes(&[("height", Value::Absent)]).unwrap(),
+            vec![Change::Height(Length::Px(700.0))],
+            "back to the default"
+        );
+        assert_eq!(read_changes(&[]).unwrap(), vec![]);
+        for (pairs, needle) in [
+            (vec![("height", s("tall"))], "height must be"),
+            (vec![("locale", s("fr"))], "locale must be 'en' or 'ar'"),
+            (vec![("mode", s("modal"))], "update: mode cannot change on a mounted session"),
+            (vec![("baseUrl", s("https://app.vlenseg.com"))], "update: baseUrl cannot change"),
+            (vec![("allow", s("fullscreen"))], "destroy() it and mount a new one"),
+            (vec![("onStep", Value::Function(1))], "update: onStep cannot change"),
+            (vec![("colour", s("red"))], "update: unknown option 'colour'"),
+            (vec![("apiKey", s("k"))], "stay on your server"),
+        ] {
+            let message = read_changes(&pairs).unwrap_err().message;
             assert!(message.contains(needle), "{pairs:?}: {message}");
         }
     }

@@ -9,7 +9,7 @@
 //! passes it on.
 
 use crate::error::{ErrorCode, WidgetError};
-use crate::options::{self, Mode, Rules};
+use crate::options::{self, Change, Mode, Rules};
 use crate::protocol::AppMessage;
 use crate::token::{self, Failure, Reason};
 use crate::ui::{Screen, Text};
@@ -107,6 +107,8 @@ pub(crate) enum Input<D> {
     Destroy,
     /// The user closed the modal (its button or Escape); `D` is the `{reason: 'closed'}` to report.
     Close(D),
+    /// The host called `update()` with these changes, checked by [`Session::check`].
+    Update(Vec<Change>),
 }
 
 /// How `result` settles.
@@ -192,6 +194,8 @@ pub(crate) enum Effect<D> {
     Show(Screen),
     /// Take down what [`Effect::Open`] put up: the modal closes, focus and scrolling return.
     Close,
+    /// Apply these presentation changes (sizes, title, language, texts) to what is drawn.
+    Restyle(Vec<Change>),
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -224,6 +228,8 @@ pub(crate) struct Session<D> {
     settled: bool,
     opened: bool,
     shown: Option<Screen>,
+    /// The height the app last asked for, so new bounds can apply to it at once.
+    asked: Option<f64>,
     error: Screen,
     random: u32,
     out: Vec<Effect<D>>,
@@ -244,6 +250,7 @@ impl<D: Clone> Session<D> {
             settled: false,
             opened: false,
             shown: None,
+            asked: None,
             error: Screen::Error { text: Text::TokenError, retry: true },
             random: seed | 1,
             out: Vec::new(),
@@ -253,6 +260,19 @@ impl<D: Clone> Session<D> {
     /// `session.state`.
     pub(crate) fn state(&self) -> State {
         self.state
+    }
+
+    /// Refuses an update that would break the session's rules (bounds that cross).
+    pub(crate) fn check(&self, changes: &[Change]) -> Result<(), WidgetError> {
+        let (mut min, mut max) = (self.rules.min_height, self.rules.max_height);
+        for change in changes {
+            match change {
+                Change::MinHeight(v) => min = *v,
+                Change::MaxHeight(v) => max = *v,
+                _ => {}
+            }
+        }
+        options::check_bounds(min, max)
     }
 
     /// Applies one input; returns what to do, in order.
@@ -335,6 +355,7 @@ impl<D: Clone> Session<D> {
                 }
             }
             Input::Destroy => self.destroy(),
+            Input::Update(changes) => self.update(changes),
             Input::Close(data) => {
                 if self.rules.mode == Mode::Modal {
                     if !self.state.has_ended() {
@@ -346,6 +367,53 @@ impl<D: Clone> Session<D> {
                     self.destroy();
                 }
             }
+        }
+    }
+
+    /// Rules change for what comes next (the next provider call, timer, resize); what is drawn
+    /// changes at once.
+    fn update(&mut self, changes: Vec<Change>) {
+        let mut look = Vec::new();
+        let mut bounds = false;
+        for change in changes {
+            match change {
+                Change::MinHeight(v) => (self.rules.min_height, bounds) = (v, true),
+                Change::MaxHeight(v) => (self.rules.max_height, bounds) = (v, true),
+                Change::AutoResize(b) => (self.rules.auto_resize, bounds) = (b, true),
+                Change::TokenTimeoutMs(ms) => self.rules.token_timeout_ms = ms,
+                Change::Retries(n) => self.rules.retries = n,
+                Change::LoadTimeoutMs(ms) => self.rules.load_timeout_ms = ms,
+                Change::Debug(b) => self.rules.debug = b,
+                // The host's height holds until the app asks for another.
+                Change::Height(h) => {
+                    self.asked = None;
+                    look.push(Change::Height(h));
+                }
+                other => look.push(other),
+            }
+        }
+        let texts = look.iter().any(|c| matches!(c, Change::Locale(_) | Change::Messages(_)));
+        if !look.is_empty() {
+            self.out.push(Effect::Restyle(look));
+        }
+        if texts {
+            self.shown = None;
+            self.show();
+        }
+        if let (true, Some(asked)) = (bounds, self.asked) {
+            self.follow_height(asked);
+        }
+    }
+
+    /// Sizes an inline iframe as the app asked, within the bounds; returns the height applied.
+    fn follow_height(&mut self, asked: f64) -> f64 {
+        // A modal's iframe fills the dialog.
+        if self.rules.auto_resize && self.rules.mode == Mode::Inline {
+            let h = options::clamp_height(asked, self.rules.min_height, self.rules.max_height);
+            self.out.push(Effect::Resize(h));
+            h
+        } else {
+            asked
         }
     }
 
@@ -387,14 +455,8 @@ impl<D: Clone> Session<D> {
             }
             AppMessage::Step(step) => self.emit(Event::Step(step)),
             AppMessage::Resize(asked) => {
-                // A modal's iframe fills the dialog.
-                let height = if self.rules.auto_resize && self.rules.mode == Mode::Inline {
-                    let h = options::clamp_height(asked, self.rules.min_height, self.rules.max_height);
-                    self.out.push(Effect::Resize(h));
-                    h
-                } else {
-                    asked
-                };
+                self.asked = Some(asked);
+                let height = self.follow_height(asked);
                 self.emit(Event::Resize(height));
             }
             AppMessage::Completed => {
@@ -494,6 +556,7 @@ impl<D: Clone> Session<D> {
         }
         self.out.push(Effect::SetFrame(options::session_src(&self.rules.base, &token)));
         self.has_frame = true;
+        self.asked = None;
         self.frame_loaded = false;
         self.set_state(State::Loading);
         self.stop_ready_timer();

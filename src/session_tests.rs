@@ -2,11 +2,11 @@
 //! over random input sequences (proptest).
 
 use crate::error::ErrorCode;
-use crate::options::{Mode, ReadyOn, Rules};
+use crate::options::{Change, Length, Mode, ReadyOn, Rules};
 use crate::protocol::AppMessage;
 use crate::session::{Effect, Event, Input, Outcome, Session, State, Timer};
 use crate::token::{self, Failure, Reason};
-use crate::ui::{Screen, Text};
+use crate::ui::{Locale, Screen, Text, Texts};
 use proptest::prelude::*;
 use std::collections::BTreeSet;
 
@@ -347,6 +347,61 @@ fn a_modal_closes_once_the_hosts_completion_callback_has_run_and_ignores_resizes
     assert_eq!(s.state(), State::Destroyed);
 }
 
+#[test]
+fn an_update_changes_the_rules_for_what_comes_next() {
+    let mut s = session();
+    let _ = s.handle(Input::Mount);
+    let fx = s.handle(Input::Update(vec![Change::Retries(0), Change::TokenTimeoutMs(50), Change::LoadTimeoutMs(70)]));
+    assert!(fx.is_empty(), "rules only: nothing to redraw, the call in flight keeps its timer: {fx:?}");
+    let fx = s.handle(Input::TokenErr(0, Failure::Transient("503".into())));
+    assert_eq!(error_code(&fx).map(|e| e.0), Some(ErrorCode::TokenProviderFailed), "retries: 0, so no retry");
+    let fx = s.handle(Input::Refresh);
+    assert!(fx.contains(&Effect::StartTimer(Timer::Attempt, 50)), "the next call uses the new tokenTimeoutMs");
+    let fx = s.handle(Input::TokenOk(1, "t".into()));
+    assert!(fx.contains(&Effect::StartTimer(Timer::Ready, 70)), "the next frame uses the new loadTimeoutMs");
+}
+
+#[test]
+fn new_bounds_apply_at_once_to_the_height_the_app_asked_for() {
+    let mut s = loading();
+    let _ = s.handle(Input::App(AppMessage::Ready, 0));
+    assert_eq!(
+        s.handle(Input::App(AppMessage::Resize(800.0), 0)),
+        vec![Effect::Resize(800.0), Effect::Emit(Event::Resize(800.0)),]
+    );
+    assert_eq!(s.handle(Input::Update(vec![Change::MaxHeight(Some(500.0))])), vec![Effect::Resize(500.0)]);
+    assert_eq!(s.handle(Input::Update(vec![Change::MaxHeight(None)])), vec![Effect::Resize(800.0)]);
+    assert!(s.handle(Input::Update(vec![Change::AutoResize(false)])).is_empty(), "autoResize off leaves the size");
+    assert!(s.handle(Input::App(AppMessage::Resize(300.0), 0)).iter().all(|e| !matches!(e, Effect::Resize(_))));
+    assert_eq!(s.handle(Input::Update(vec![Change::AutoResize(true)])), vec![Effect::Resize(300.0)]);
+    // The host's own height holds until the app asks again.
+    let fx = s.handle(Input::Update(vec![Change::Height(Length::Px(640.0)), Change::MinHeight(Some(400.0))]));
+    assert_eq!(fx, vec![Effect::Restyle(vec![Change::Height(Length::Px(640.0))])]);
+}
+
+#[test]
+fn an_update_redraws_what_it_touches_and_is_refused_when_bounds_cross() {
+    let mut s = with(true, Mode::Inline);
+    let _ = s.handle(Input::Mount);
+    let title = Change::Title("KYC".into());
+    assert_eq!(s.handle(Input::Update(vec![title.clone()])), vec![Effect::Restyle(vec![title])]);
+    let fx = s.handle(Input::Update(vec![Change::Locale(Locale::Ar), Change::Retries(1)]));
+    assert_eq!(
+        fx,
+        vec![Effect::Restyle(vec![Change::Locale(Locale::Ar)]), Effect::Show(Screen::Loading)],
+        "new texts: the screen on show is drawn again in them"
+    );
+    let texts = Texts::new(Locale::En);
+    let fx = s.handle(Input::Update(vec![Change::Messages(texts.clone())]));
+    assert_eq!(fx, vec![Effect::Restyle(vec![Change::Messages(texts)]), Effect::Show(Screen::Loading)]);
+    assert!(s.check(&[Change::MinHeight(Some(950.0))]).is_err(), "above the maxHeight of 900");
+    assert!(s.check(&[Change::MinHeight(Some(950.0)), Change::MaxHeight(None)]).is_ok());
+    let err = s.check(&[Change::MaxHeight(Some(100.0))]).unwrap_err();
+    assert!(err.message.contains("minHeight must not be larger than maxHeight"), "{}", err.message);
+    let _ = s.handle(Input::Destroy);
+    assert!(s.handle(Input::Update(vec![Change::Locale(Locale::En)])).is_empty(), "nothing after destroy");
+}
+
 // ---------------------------------------------------------------------------------------
 // Invariants over random input sequences.
 
@@ -362,6 +417,17 @@ enum Pick {
     Refresh,
     Destroy,
     Close,
+    Update(u8),
+}
+
+fn update(n: u8) -> Vec<Change> {
+    match n {
+        0 => vec![Change::Locale(Locale::Ar), Change::Title("t".into())],
+        1 => vec![Change::Retries(0), Change::TokenTimeoutMs(5)],
+        2 => vec![Change::MaxHeight(Some(300.0)), Change::MinHeight(None)],
+        3 => vec![Change::Height(Length::Px(400.0)), Change::Messages(Texts::new(Locale::En))],
+        _ => vec![Change::AutoResize(false), Change::LoadTimeoutMs(10), Change::Debug(true)],
+    }
 }
 
 fn pick() -> impl Strategy<Value = Pick> {
@@ -378,6 +444,7 @@ fn pick() -> impl Strategy<Value = Pick> {
         2 => Just(Pick::Refresh),
         1 => Just(Pick::Destroy),
         1 => Just(Pick::Close),
+        2 => (0u8..5).prop_map(Pick::Update),
     ]
 }
 
@@ -457,7 +524,9 @@ impl World {
                 }
                 Effect::Show(screen) => {
                     prop_assert!(self.up, "a screen without our box");
-                    prop_assert_ne!(self.screen, Some(*screen), "the same screen twice");
+                    // An update of the texts draws the screen on show again, in them.
+                    let redraw = matches!(input, Input::Update(_));
+                    prop_assert!(redraw || self.screen != Some(*screen), "the same screen twice");
                     self.screen = Some(*screen);
                 }
                 Effect::Emit(Event::Error(e)) => {
@@ -542,6 +611,7 @@ proptest! {
                 Pick::Refresh => Input::Refresh,
                 Pick::Destroy => Input::Destroy,
                 Pick::Close => Input::Close(99),
+                Pick::Update(n) => Input::Update(update(n)),
             };
             let before = s.state();
             let fx = s.handle(input.clone());
