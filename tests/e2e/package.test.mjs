@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { dryRunFiles, pack, repo, node } from './pack.mjs';
+import { readmeExamples } from './readme-examples.mjs';
 
 const pkg = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8'));
 const ENTRIES = ['index', 'react', 'vue', 'element'];
@@ -72,6 +73,9 @@ before(() => {
   const tarball = pack();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vlens-consumer-'));
   fs.cpSync(path.join(repo, 'tests', 'consumer'), dir, { recursive: true });
+  // The README's Vue examples, type-checked by vue-tsc with the rest (src/*.vue).
+  const examples = readmeExamples();
+  for (const name of ['vue', 'vue-modal']) fs.writeFileSync(path.join(dir, 'src', `readme-${name}.vue`), examples[name]);
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({
     name: 'vlens-consumer', private: true, type: 'module',
     dependencies: {

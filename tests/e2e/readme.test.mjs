@@ -18,16 +18,10 @@ import { pathToFileURL } from 'node:url';
 import { launchBrowser } from './harness.mjs';
 import { startRustServer, Demo } from './rust-server.mjs';
 import { install, repo } from './pack.mjs';
+import { readmeExamples } from './readme-examples.mjs';
 
 const distDir = process.env.VLENS_DIST ? path.resolve(process.env.VLENS_DIST) : path.join(repo, 'dist');
 const WAIT = { timeout: 10000, polling: 25 };
-
-/** `{ name: code }` for every marked example of README.md. */
-export function readmeExamples(text = fs.readFileSync(path.join(repo, 'README.md'), 'utf8')) {
-  const out = {};
-  for (const m of text.matchAll(/<!-- example: ([a-z-]+) -->\n```[a-z]*\n([\s\S]*?)\n```/g)) out[m[1]] = `${m[2]}\n`;
-  return out;
-}
 
 let server;
 let browser;
