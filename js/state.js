@@ -24,8 +24,8 @@ export function stateFrom(type, detail) {
  */
 export function mountKey(p, options) {
   const o = options || {};
-  return JSON.stringify([typeof p, String(p && typeof p === 'object' ? p.url : typeof p === 'function' || p),
-    ...Object.keys(OPTIONS).map((n) => (OPTIONS[n][0] === 'r' ? String(o[n]) : OPTIONS[n][0] === 'p' && typeof o[n]))]);
+  return JSON.stringify([typeof p, p && typeof p === 'object' ? p.url : typeof p === 'function' || p,
+    ...Object.keys(OPTIONS).map((n) => (OPTIONS[n][0] === 'r' ? o[n] : OPTIONS[n][0] === 'p' && typeof o[n]))]);
 }
 
 /**
@@ -74,13 +74,12 @@ export function follow(session, before, after, report) {
   try {
     for (const n in OPTIONS) {
       const c = OPTIONS[n][0];
-      // Equal values are no change: an inline `messages={{ ... }}` is a new object each render.
-      if ((c === 'l' || c === 'w') && b[n] !== a[n] && !(b[n]?.constructor === Object && JSON.stringify(b[n]) === JSON.stringify(a[n]))) {
-        if (c === 'w') console.warn(`vlens-widget: ${n} is read at mount: remount to apply it`);
-        else {
-          live[n] = a[n];
-          any = true;
-        }
+      // Equal values are no change: an inline `messages={{ ... }}` is a new object each render,
+      // so live values compare as JSON (all are JSON data); `signal` is compared by identity.
+      if (c === 'w' && b[n] !== a[n]) console.warn(`vlens-widget: ${n} is read at mount: remount to apply it`);
+      if (c === 'l' && JSON.stringify([b[n]]) !== JSON.stringify([a[n]])) {
+        live[n] = a[n];
+        any = true;
       }
     }
     if (any) session.update(live);
@@ -99,11 +98,7 @@ export function follow(session, before, after, report) {
 export function fail(e, opts) {
   const detail = { code: e.code || 'INVALID_ARGUMENT', message: e.message, recoverable: false, source: 'widget' };
   console.error(e);
-  try {
-    opts.onError(detail);
-    opts.onEvent('vlens:error', detail);
-  } catch (err) {
-    console.error(err);
-  }
+  opts.onError(detail);
+  opts.onEvent('vlens:error', detail);
   return detail;
 }

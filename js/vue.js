@@ -71,17 +71,20 @@ export function useVlens(elRef, tokenProvider, options) {
   return { session, state, step, error, result };
 }
 
-// Each `vlens:*` event's detail, `state` ({ state }), and `update:open` (for `v-model:open`).
-const EMITS = 'token load ready step resize complete cancel error destroy message state update:open'.split(' ');
 // `<VlensVerification debug>` is `true`, and a boolean left out stays undefined (the default).
 const BOOL = { type: Boolean, default: undefined };
-const props = { tokenProvider: { type: [String, Object, Function], required: true }, open: BOOL };
+// (tokenProvider's forms are checked by mountVlens, reported as an `error` event.)
+const props = { tokenProvider: { required: true }, open: BOOL };
 // Every option but the callbacks, which are events here.
 for (const name in OPTIONS) if (OPTIONS[name][0] !== 'f') props[name] = OPTIONS[name][1] === 'b' ? BOOL : null;
 
 export const VlensVerification = defineComponent({
   props,
-  emits: EMITS,
+  // Events: each `vlens:*` event's detail (`step`, `complete`…), `state` ({ state }) and
+  // `update:open` (v-model:open), typed in types/vue.d.ts. No runtime `emits` list, to stay
+  // within the wrappers' 1.5 KB: its listeners then fall through to the <div> as DOM listeners
+  // of names nothing dispatches there (the core's DOM events are `vlens:*`), and `emit`
+  // reaches them all the same.
   setup(props, { emit, expose }) {
     const el = shallowRef(null);
     // (mountArgs leaves `tokenProvider` out; an option left out is `undefined`, its default.)

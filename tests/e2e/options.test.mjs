@@ -84,7 +84,6 @@ test('the components: React props and Vue props (types and runtime) have every o
     assert.equal(VlensVerification.props[n]?.type === Boolean, isBool, `${n}: Boolean prop`);
     if (isBool) assert.equal(VlensVerification.props[n].default, undefined);
   }
-  assert.ok(VlensVerification.emits.includes('update:open'), 'v-model:open');
 });
 
 test("the element's attributes: token-url, open and every option of an attribute kind, in kebab-case", async () => {
