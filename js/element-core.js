@@ -43,14 +43,13 @@ export function defineVlensElement(mountVlens) {
     _u() {
       const tokenProvider = this._p ?? this.getAttribute('token-url');
       let options = this._o ?? {};
-      // Not an object: mountVlens says what is wrong with it.
       if (typeof options === 'object') {
         options = { ...options };
         for (const attr in ATTRS) {
           const v = this.getAttribute(attr);
           const name = ATTRS[attr];
           const kind = OPTIONS[name][1];
-          if (v !== null) options[name] = kind === 'b' ? v !== 'false' : kind === 'n' && v.trim() && !isNaN(v) ? +v : v;
+          if (v !== null) options[name] = kind === 'b' ? v !== 'false' : kind === 'n' && v > '' && !isNaN(v) ? +v : v;
         }
       }
       if (!this.isConnected || !tokenProvider || this.getAttribute('open') === 'false') return this._x();
@@ -74,7 +73,8 @@ export function defineVlensElement(mountVlens) {
       });
       this._a = args;
       try {
-        s = this._s = mountVlens(this, provider, args);
+        // Options that are not an object: mountVlens says what is wrong (a vlens:error).
+        s = this._s = mountVlens(this, provider, typeof options === 'object' ? args : options);
       } catch (e) {
         report(e);
       }

@@ -295,13 +295,9 @@ pub(crate) fn changes<J>(entries: Vec<(String, Value<J>)>, env: &impl Env) -> Re
             Some(Opt::LoadTimeoutMs) => Change::LoadTimeoutMs(rules.load_timeout_ms),
             Some(Opt::Debug) => Change::Debug(rules.debug),
             Some(_) => {
-                return Err(invalid(&[
-                    "update: ",
-                    &key,
-                    " cannot change on a mounted session: destroy() it and mount a new one with the new value",
-                ]))
+                return Err(invalid(&["update: ", &key, " needs a new session: destroy() this one and mount another"]))
             }
-            None => return Err(invalid(&["update: unknown option '", &key, "'; check its spelling"])),
+            None => return Err(invalid(&["update: unknown option '", &key, "'"])),
         });
     }
     Ok(out)
@@ -838,10 +834,10 @@ pub(crate) mod tests {
         for (pairs, needle) in [
             (vec![("height", s("tall"))], "height must be"),
             (vec![("locale", s("fr"))], "locale must be 'en' or 'ar'"),
-            (vec![("mode", s("modal"))], "update: mode cannot change on a mounted session"),
-            (vec![("baseUrl", s("https://app.vlenseg.com"))], "update: baseUrl cannot change"),
-            (vec![("allow", s("fullscreen"))], "destroy() it and mount a new one"),
-            (vec![("onStep", Value::Function(1))], "update: onStep cannot change"),
+            (vec![("mode", s("modal"))], "update: mode needs a new session"),
+            (vec![("baseUrl", s("https://app.vlenseg.com"))], "update: baseUrl needs a new session"),
+            (vec![("allow", s("fullscreen"))], "destroy() this one and mount another"),
+            (vec![("onStep", Value::Function(1))], "update: onStep needs a new session"),
             (vec![("colour", s("red"))], "update: unknown option 'colour'"),
             (vec![("apiKey", s("k"))], "stay on your server"),
         ] {

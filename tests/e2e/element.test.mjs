@@ -142,14 +142,16 @@ test('a bad attribute or property is a vlens:error INVALID_ARGUMENT on the eleme
   await create(p, { 'base-url': h.base('auto') });
   await p.evaluate(() => { window.el.tokenProvider = 42; });
   assert.match((await p.evaluate(() => window.errors))[0][3], /tokenProvider/);
-  await p.evaluate((u) => { window.el.tokenProvider = u; }, h.token('ok', k));
+  await p.evaluate((u) => { window.el.options = 'height: 700'; window.el.tokenProvider = u; }, h.token('ok', k));
+  assert.match((await p.evaluate(() => window.errors)).at(-1)[3], /options must be an object/);
+  await p.evaluate(() => { window.el.options = { height: 500 }; });
   await waitCount(p, 'vlens:ready', 1);
   // A bad value on the mounted element: reported; the session goes on.
   await p.evaluate(() => { window.errors.length = 0; window.el.setAttribute('locale', 'fr'); });
   assert.match((await p.evaluate(() => window.errors))[0][3], /locale must be 'en' or 'ar'/);
   assert.equal(await p.evaluate(() => window.el.session.state), 'ready');
   assert.deepEqual(p.pageErrors, [], 'nothing thrown into the page');
-  assert.ok(p.consoleErrors.length >= 7, 'each one on the console too');
+  assert.ok(p.consoleErrors.length >= 9, 'each one on the console too');
   await p.close();
 });
 
