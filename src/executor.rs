@@ -10,7 +10,7 @@ use crate::error::WidgetError;
 use crate::events::{self, Callbacks};
 use crate::iframe::{self, Look};
 use crate::js;
-use crate::options::{self, Change, Env, Mode, UrlParts};
+use crate::options::{self, Env, Live, Mode, UrlParts};
 use crate::protocol;
 use crate::provider::Provider;
 use crate::session::{Attempt, Effect, Event, Input, Outcome, Session, State, Timer};
@@ -196,10 +196,32 @@ fn entries(options: &JsValue) -> Result<Vec<(String, options::Value<JsValue>)>, 
 /// `session.update(options)`: checked in full before anything changes; nothing to do once
 /// the session is destroyed.
 pub(crate) fn update(id: u32, options: &JsValue) -> Result<(), WidgetError> {
-    let changes = options::changes(entries(options)?, &Browser)?;
+    let (given, cfg) = options::update(entries(options)?, &Browser)?;
     if let Some(exec) = Exec::find(id) {
-        exec.engine.borrow().check(&changes)?;
-        exec.input(Input::Update(changes));
+        exec.engine.borrow().check(&cfg.rules, given)?;
+        // What is drawn is the executor's to hold; the engine says when to draw it again.
+        {
+            let mut look = exec.look.borrow_mut();
+            if given.has(Live::HEIGHT) {
+                look.height = cfg.height;
+            }
+            if given.has(Live::WIDTH) {
+                look.width = cfg.width;
+            }
+            if given.has(Live::TITLE) {
+                look.title = cfg.title;
+            }
+        }
+        {
+            let mut texts = exec.texts.borrow_mut();
+            if given.has(Live::LOCALE) {
+                texts.locale = cfg.texts.locale;
+            }
+            if given.has(Live::MESSAGES) {
+                texts.replace_own(cfg.texts);
+            }
+        }
+        exec.input(Input::Update(cfg.rules, given));
     }
     Ok(())
 }
@@ -497,22 +519,12 @@ impl Exec {
                 }
             }
             Effect::RemoveFrame => self.remove_frame(),
-            Effect::Restyle(changes) => self.restyle(changes),
+            Effect::Restyle => self.restyle(),
         }
     }
 
-    /// Takes in the engine's presentation changes and redraws what they touch.
-    fn restyle(&self, changes: Vec<Change>) {
-        for change in changes {
-            match change {
-                Change::Height(h) => self.look.borrow_mut().height = h,
-                Change::Width(w) => self.look.borrow_mut().width = w,
-                Change::Title(title) => self.look.borrow_mut().title = title,
-                Change::Locale(locale) => self.texts.borrow_mut().locale = locale,
-                Change::Messages(own) => self.texts.borrow_mut().replace_own(own),
-                _ => {}
-            }
-        }
+    /// Draws again what `update()` may have changed.
+    fn restyle(&self) {
         let locale = self.texts.borrow().locale;
         let (width, height) = self.size();
         let title = self.look.borrow().title.clone();

@@ -230,34 +230,63 @@ pub(crate) struct Config<J> {
     pub unknown: Vec<String>,
 }
 
-/// One option changed on a mounted session by `session.update()`: what can change without
-/// a new iframe. Presentation goes to the executor to redraw; the rest are the engine's rules.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) enum Change {
-    /// `height`.
-    Height(Length),
-    /// `width`.
-    Width(Length),
-    /// `title`.
-    Title(String),
-    /// `locale`.
-    Locale(Locale),
-    /// `messages`: the host's texts, replacing the ones it gave before.
-    Messages(Texts),
-    /// `minHeight`.
-    MinHeight(Option<f64>),
-    /// `maxHeight`.
-    MaxHeight(Option<f64>),
-    /// `autoResize`.
-    AutoResize(bool),
-    /// `tokenTimeoutMs`.
-    TokenTimeoutMs(u32),
-    /// `retries`.
-    Retries(u32),
-    /// `loadTimeoutMs`.
-    LoadTimeoutMs(u32),
-    /// `debug`.
-    Debug(bool),
+/// The options `session.update()` was given, a bit each: those that can change without a new
+/// iframe. The engine takes the rules among them; the executor redraws the rest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Live(pub u16);
+
+impl Live {
+    pub(crate) const HEIGHT: u16 = 1;
+    pub(crate) const WIDTH: u16 = 1 << 1;
+    pub(crate) const TITLE: u16 = 1 << 2;
+    pub(crate) const LOCALE: u16 = 1 << 3;
+    pub(crate) const MESSAGES: u16 = 1 << 4;
+    pub(crate) const MIN_HEIGHT: u16 = 1 << 5;
+    pub(crate) const MAX_HEIGHT: u16 = 1 << 6;
+    pub(crate) const AUTO_RESIZE: u16 = 1 << 7;
+    pub(crate) const TOKEN_TIMEOUT: u16 = 1 << 8;
+    pub(crate) const RETRIES: u16 = 1 << 9;
+    pub(crate) const LOAD_TIMEOUT: u16 = 1 << 10;
+    pub(crate) const DEBUG: u16 = 1 << 11;
+    /// What is drawn: redrawn at once.
+    pub(crate) const LOOK: u16 = Live::HEIGHT | Live::WIDTH | Live::TITLE | Live::TEXTS;
+    /// The texts: the screen on show is drawn again.
+    pub(crate) const TEXTS: u16 = Live::LOCALE | Live::MESSAGES;
+    /// What sizes the iframe as the app asks.
+    pub(crate) const BOUNDS: u16 = Live::MIN_HEIGHT | Live::MAX_HEIGHT | Live::AUTO_RESIZE;
+
+    /// Whether any of `bits` was given.
+    pub(crate) fn has(self, bits: u16) -> bool {
+        self.0 & bits != 0
+    }
+}
+
+impl Rules {
+    /// Takes the rules `given` from `new` (read from a `session.update()`).
+    pub(crate) fn take(&mut self, new: &Rules, given: Live) {
+        let pick = |bit: u16, old: &mut Option<f64>, new: Option<f64>| {
+            if given.has(bit) {
+                *old = new;
+            }
+        };
+        pick(Live::MIN_HEIGHT, &mut self.min_height, new.min_height);
+        pick(Live::MAX_HEIGHT, &mut self.max_height, new.max_height);
+        if given.has(Live::AUTO_RESIZE) {
+            self.auto_resize = new.auto_resize;
+        }
+        if given.has(Live::TOKEN_TIMEOUT) {
+            self.token_timeout_ms = new.token_timeout_ms;
+        }
+        if given.has(Live::RETRIES) {
+            self.retries = new.retries;
+        }
+        if given.has(Live::LOAD_TIMEOUT) {
+            self.load_timeout_ms = new.load_timeout_ms;
+        }
+        if given.has(Live::DEBUG) {
+            self.debug = new.debug;
+        }
+    }
 }
 
 fn invalid(parts: &[&str]) -> WidgetError {
@@ -272,35 +301,40 @@ pub(crate) fn check_bounds(min: Option<f64>, max: Option<f64>) -> Result<(), Wid
     }
 }
 
-/// Reads `session.update(options)`: each value is checked exactly as at mount (so a value
-/// `undefined` means the default again); an option that needs a new iframe, or is read only
-/// when the session starts, is refused with what to do instead.
-pub(crate) fn changes<J>(entries: Vec<(String, Value<J>)>, env: &impl Env) -> Result<Vec<Change>, WidgetError> {
-    let keys: Vec<String> = entries.iter().map(|(k, _)| k.clone()).collect();
-    let cfg = read(entries, env)?;
-    let mut out = Vec::new();
-    for key in keys {
-        let rules = &cfg.rules;
-        out.push(match OPTIONS.iter().find(|(n, _)| *n == key).map(|(_, o)| *o) {
-            Some(Opt::Height) => Change::Height(cfg.height.clone()),
-            Some(Opt::Width) => Change::Width(cfg.width.clone()),
-            Some(Opt::Title) => Change::Title(cfg.title.clone()),
-            Some(Opt::Locale) => Change::Locale(cfg.texts.locale),
-            Some(Opt::Messages) => Change::Messages(cfg.texts.clone()),
-            Some(Opt::MinHeight) => Change::MinHeight(rules.min_height),
-            Some(Opt::MaxHeight) => Change::MaxHeight(rules.max_height),
-            Some(Opt::AutoResize) => Change::AutoResize(rules.auto_resize),
-            Some(Opt::TokenTimeoutMs) => Change::TokenTimeoutMs(rules.token_timeout_ms),
-            Some(Opt::Retries) => Change::Retries(rules.retries),
-            Some(Opt::LoadTimeoutMs) => Change::LoadTimeoutMs(rules.load_timeout_ms),
-            Some(Opt::Debug) => Change::Debug(rules.debug),
-            Some(_) => {
-                return Err(invalid(&["update: ", &key, " needs a new session: destroy() this one and mount another"]))
+/// Reads `session.update(options)`: every value checked exactly as at mount (so `undefined` is
+/// the default again), then which options were given, refusing one that needs a new session (a
+/// new iframe, or read only when a session starts).
+pub(crate) fn update<J>(entries: Vec<(String, Value<J>)>, env: &impl Env) -> Result<(Live, Config<J>), WidgetError> {
+    let mut given = 0;
+    let mut refused = None;
+    for (key, _) in &entries {
+        given |= match OPTIONS.iter().find(|(n, _)| n == key).map(|(_, o)| *o) {
+            Some(Opt::Height) => Live::HEIGHT,
+            Some(Opt::Width) => Live::WIDTH,
+            Some(Opt::Title) => Live::TITLE,
+            Some(Opt::Locale) => Live::LOCALE,
+            Some(Opt::Messages) => Live::MESSAGES,
+            Some(Opt::MinHeight) => Live::MIN_HEIGHT,
+            Some(Opt::MaxHeight) => Live::MAX_HEIGHT,
+            Some(Opt::AutoResize) => Live::AUTO_RESIZE,
+            Some(Opt::TokenTimeoutMs) => Live::TOKEN_TIMEOUT,
+            Some(Opt::Retries) => Live::RETRIES,
+            Some(Opt::LoadTimeoutMs) => Live::LOAD_TIMEOUT,
+            Some(Opt::Debug) => Live::DEBUG,
+            other => {
+                refused = refused.or(Some((key.clone(), other.is_some())));
+                0
             }
-            None => return Err(invalid(&["update: unknown option '", &key, "'"])),
-        });
+        };
     }
-    Ok(out)
+    let cfg = read(entries, env)?;
+    match refused {
+        Some((key, true)) => {
+            Err(invalid(&["update: ", &key, " needs a new session: destroy() this one and mount another"]))
+        }
+        Some((key, false)) => Err(invalid(&["update: unknown option '", &key, "'"])),
+        None => Ok((Live(given), cfg)),
+    }
 }
 
 /// Reads the options object's own entries.
@@ -790,8 +824,8 @@ pub(crate) mod tests {
 
     #[test]
     fn an_update_takes_what_can_change_live_checked_as_at_mount() {
-        let read_changes = |pairs: &[(&str, Value<u8>)]| changes(entries(pairs), &FakeEnv);
-        let got = read_changes(&[
+        let read_update = |pairs: &[(&str, Value<u8>)]| update(entries(pairs), &FakeEnv);
+        let (given, cfg) = read_update(&[
             ("height", Value::Num(500.0)),
             ("width", s("80%")),
             ("title", s("KYC")),
@@ -806,31 +840,22 @@ pub(crate) mod tests {
             ("debug", Value::Bool(true)),
         ])
         .unwrap();
-        let mut texts = Texts::new(Locale::Ar);
-        texts.set(Text::Retry, "Again".into());
+        assert_eq!(given, Live(0xfff), "every live option");
+        assert_eq!((cfg.height, cfg.width, cfg.title.as_str()), (Length::Px(500.0), Length::Css("80%".into()), "KYC"));
+        assert_eq!((cfg.texts.locale, cfg.texts.get(Text::Retry)), (Locale::Ar, "Again"));
+        let r = &cfg.rules;
+        assert_eq!((r.min_height, r.max_height, r.auto_resize, r.debug), (None, Some(900.0), false, true));
+        assert_eq!((r.token_timeout_ms, r.retries, r.load_timeout_ms), (50, 0, 70));
+        let mut rules = read_ok(&[("minHeight", Value::Num(100.0)), ("retries", Value::Num(5.0))]).rules;
+        rules.take(&cfg.rules, Live(Live::MAX_HEIGHT | Live::DEBUG));
         assert_eq!(
-            got,
-            vec![
-                Change::Height(Length::Px(500.0)),
-                Change::Width(Length::Css("80%".into())),
-                Change::Title("KYC".into()),
-                Change::Locale(Locale::Ar),
-                Change::Messages(texts),
-                Change::MinHeight(None),
-                Change::MaxHeight(Some(900.0)),
-                Change::AutoResize(false),
-                Change::TokenTimeoutMs(50),
-                Change::Retries(0),
-                Change::LoadTimeoutMs(70),
-                Change::Debug(true),
-            ]
+            (rules.min_height, rules.max_height, rules.debug, rules.retries),
+            (Some(100.0), Some(900.0), true, 5),
+            "only what was given"
         );
-        assert_eq!(
-            read_changes(&[("height", Value::Absent)]).unwrap(),
-            vec![Change::Height(Length::Px(700.0))],
-            "back to the default"
-        );
-        assert_eq!(read_changes(&[]).unwrap(), vec![]);
+        let (given, cfg) = read_update(&[("height", Value::Absent)]).unwrap();
+        assert_eq!((given, cfg.height), (Live(Live::HEIGHT), Length::Px(700.0)), "undefined: the default again");
+        assert_eq!(read_update(&[]).unwrap().0, Live(0));
         for (pairs, needle) in [
             (vec![("height", s("tall"))], "height must be"),
             (vec![("locale", s("fr"))], "locale must be 'en' or 'ar'"),
@@ -841,7 +866,7 @@ pub(crate) mod tests {
             (vec![("colour", s("red"))], "update: unknown option 'colour'"),
             (vec![("apiKey", s("k"))], "stay on your server"),
         ] {
-            let message = read_changes(&pairs).unwrap_err().message;
+            let message = read_update(&pairs).err().map(|e| e.message).unwrap_or_default();
             assert!(message.contains(needle), "{pairs:?}: {message}");
         }
     }

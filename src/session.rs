@@ -9,7 +9,7 @@
 //! passes it on.
 
 use crate::error::{ErrorCode, WidgetError};
-use crate::options::{self, Change, Mode, Rules};
+use crate::options::{self, Live, Mode, Rules};
 use crate::protocol::AppMessage;
 use crate::token::{self, Failure, Reason};
 use crate::ui::{Screen, Text};
@@ -107,8 +107,8 @@ pub(crate) enum Input<D> {
     Destroy,
     /// The user closed the modal (its button or Escape); `D` is the `{reason: 'closed'}` to report.
     Close(D),
-    /// The host called `update()` with these changes, checked by [`Session::check`].
-    Update(Vec<Change>),
+    /// The host called `update()`: the rules `Live` says were given, checked by [`Session::check`].
+    Update(Rules, Live),
 }
 
 /// How `result` settles.
@@ -194,8 +194,8 @@ pub(crate) enum Effect<D> {
     Show(Screen),
     /// Take down what [`Effect::Open`] put up: the modal closes, focus and scrolling return.
     Close,
-    /// Apply these presentation changes (sizes, title, language, texts) to what is drawn.
-    Restyle(Vec<Change>),
+    /// Draw again what `update()` may change: sizes, title, language and labels.
+    Restyle,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -263,16 +263,10 @@ impl<D: Clone> Session<D> {
     }
 
     /// Refuses an update that would break the session's rules (bounds that cross).
-    pub(crate) fn check(&self, changes: &[Change]) -> Result<(), WidgetError> {
-        let (mut min, mut max) = (self.rules.min_height, self.rules.max_height);
-        for change in changes {
-            match change {
-                Change::MinHeight(v) => min = *v,
-                Change::MaxHeight(v) => max = *v,
-                _ => {}
-            }
-        }
-        options::check_bounds(min, max)
+    pub(crate) fn check(&self, new: &Rules, given: Live) -> Result<(), WidgetError> {
+        let mut rules = self.rules.clone();
+        rules.take(new, given);
+        options::check_bounds(rules.min_height, rules.max_height)
     }
 
     /// Applies one input; returns what to do, in order.
@@ -355,7 +349,7 @@ impl<D: Clone> Session<D> {
                 }
             }
             Input::Destroy => self.destroy(),
-            Input::Update(changes) => self.update(changes),
+            Input::Update(new, given) => self.update(&new, given),
             Input::Close(data) => {
                 if self.rules.mode == Mode::Modal {
                     if !self.state.has_ended() {
@@ -372,35 +366,20 @@ impl<D: Clone> Session<D> {
 
     /// Rules change for what comes next (the next provider call, timer, resize); what is drawn
     /// changes at once.
-    fn update(&mut self, changes: Vec<Change>) {
-        let mut look = Vec::new();
-        let mut bounds = false;
-        for change in changes {
-            match change {
-                Change::MinHeight(v) => (self.rules.min_height, bounds) = (v, true),
-                Change::MaxHeight(v) => (self.rules.max_height, bounds) = (v, true),
-                Change::AutoResize(b) => (self.rules.auto_resize, bounds) = (b, true),
-                Change::TokenTimeoutMs(ms) => self.rules.token_timeout_ms = ms,
-                Change::Retries(n) => self.rules.retries = n,
-                Change::LoadTimeoutMs(ms) => self.rules.load_timeout_ms = ms,
-                Change::Debug(b) => self.rules.debug = b,
-                // The host's height holds until the app asks for another.
-                Change::Height(h) => {
-                    self.asked = None;
-                    look.push(Change::Height(h));
-                }
-                other => look.push(other),
-            }
+    fn update(&mut self, new: &Rules, given: Live) {
+        self.rules.take(new, given);
+        // The host's height holds until the app asks for another.
+        if given.has(Live::HEIGHT) {
+            self.asked = None;
         }
-        let texts = look.iter().any(|c| matches!(c, Change::Locale(_) | Change::Messages(_)));
-        if !look.is_empty() {
-            self.out.push(Effect::Restyle(look));
+        if given.has(Live::LOOK) {
+            self.out.push(Effect::Restyle);
         }
-        if texts {
+        if given.has(Live::TEXTS) {
             self.shown = None;
             self.show();
         }
-        if let (true, Some(asked)) = (bounds, self.asked) {
+        if let (true, Some(asked)) = (given.has(Live::BOUNDS), self.asked) {
             self.follow_height(asked);
         }
     }

@@ -2,11 +2,11 @@
 //! over random input sequences (proptest).
 
 use crate::error::ErrorCode;
-use crate::options::{Change, Length, Mode, ReadyOn, Rules};
+use crate::options::{Live, Mode, ReadyOn, Rules};
 use crate::protocol::AppMessage;
 use crate::session::{Effect, Event, Input, Outcome, Session, State, Timer};
 use crate::token::{self, Failure, Reason};
-use crate::ui::{Locale, Screen, Text, Texts};
+use crate::ui::{Screen, Text};
 use proptest::prelude::*;
 use std::collections::BTreeSet;
 
@@ -347,11 +347,17 @@ fn a_modal_closes_once_the_hosts_completion_callback_has_run_and_ignores_resizes
     assert_eq!(s.state(), State::Destroyed);
 }
 
+/// An update giving `bits`, with `new` rules read from it.
+fn update(new: Rules, bits: u16) -> Input<u8> {
+    Input::Update(new, Live(bits))
+}
+
 #[test]
-fn an_update_changes_the_rules_for_what_comes_next() {
+fn an_update_changes_the_rules_given_for_what_comes_next() {
     let mut s = session();
     let _ = s.handle(Input::Mount);
-    let fx = s.handle(Input::Update(vec![Change::Retries(0), Change::TokenTimeoutMs(50), Change::LoadTimeoutMs(70)]));
+    let new = Rules { retries: 0, token_timeout_ms: 50, load_timeout_ms: 70, max_height: None, ..rules() };
+    let fx = s.handle(update(new, Live::RETRIES | Live::TOKEN_TIMEOUT | Live::LOAD_TIMEOUT));
     assert!(fx.is_empty(), "rules only: nothing to redraw, the call in flight keeps its timer: {fx:?}");
     let fx = s.handle(Input::TokenErr(0, Failure::Transient("503".into())));
     assert_eq!(error_code(&fx).map(|e| e.0), Some(ErrorCode::TokenProviderFailed), "retries: 0, so no retry");
@@ -359,6 +365,9 @@ fn an_update_changes_the_rules_for_what_comes_next() {
     assert!(fx.contains(&Effect::StartTimer(Timer::Attempt, 50)), "the next call uses the new tokenTimeoutMs");
     let fx = s.handle(Input::TokenOk(1, "t".into()));
     assert!(fx.contains(&Effect::StartTimer(Timer::Ready, 70)), "the next frame uses the new loadTimeoutMs");
+    let _ = s.handle(Input::App(AppMessage::Ready, 0));
+    let fx = s.handle(Input::App(AppMessage::Resize(5000.0), 0));
+    assert_eq!(fx[0], Effect::Resize(900.0), "maxHeight was not given: it stays");
 }
 
 #[test]
@@ -369,37 +378,36 @@ fn new_bounds_apply_at_once_to_the_height_the_app_asked_for() {
         s.handle(Input::App(AppMessage::Resize(800.0), 0)),
         vec![Effect::Resize(800.0), Effect::Emit(Event::Resize(800.0)),]
     );
-    assert_eq!(s.handle(Input::Update(vec![Change::MaxHeight(Some(500.0))])), vec![Effect::Resize(500.0)]);
-    assert_eq!(s.handle(Input::Update(vec![Change::MaxHeight(None)])), vec![Effect::Resize(800.0)]);
-    assert!(s.handle(Input::Update(vec![Change::AutoResize(false)])).is_empty(), "autoResize off leaves the size");
+    let max = |m| Rules { max_height: m, ..rules() };
+    assert_eq!(s.handle(update(max(Some(500.0)), Live::MAX_HEIGHT)), vec![Effect::Resize(500.0)]);
+    assert_eq!(s.handle(update(max(None), Live::MAX_HEIGHT)), vec![Effect::Resize(800.0)]);
+    let auto = |a| Rules { auto_resize: a, ..rules() };
+    assert!(s.handle(update(auto(false), Live::AUTO_RESIZE)).is_empty(), "autoResize off leaves the size");
     assert!(s.handle(Input::App(AppMessage::Resize(300.0), 0)).iter().all(|e| !matches!(e, Effect::Resize(_))));
-    assert_eq!(s.handle(Input::Update(vec![Change::AutoResize(true)])), vec![Effect::Resize(300.0)]);
+    assert_eq!(s.handle(update(auto(true), Live::AUTO_RESIZE)), vec![Effect::Resize(300.0)]);
     // The host's own height holds until the app asks again.
-    let fx = s.handle(Input::Update(vec![Change::Height(Length::Px(640.0)), Change::MinHeight(Some(400.0))]));
-    assert_eq!(fx, vec![Effect::Restyle(vec![Change::Height(Length::Px(640.0))])]);
+    let fx = s.handle(update(Rules { min_height: Some(400.0), ..rules() }, Live::HEIGHT | Live::MIN_HEIGHT));
+    assert_eq!(fx, vec![Effect::Restyle]);
 }
 
 #[test]
 fn an_update_redraws_what_it_touches_and_is_refused_when_bounds_cross() {
     let mut s = with(true, Mode::Inline);
     let _ = s.handle(Input::Mount);
-    let title = Change::Title("KYC".into());
-    assert_eq!(s.handle(Input::Update(vec![title.clone()])), vec![Effect::Restyle(vec![title])]);
-    let fx = s.handle(Input::Update(vec![Change::Locale(Locale::Ar), Change::Retries(1)]));
+    assert_eq!(s.handle(update(rules(), Live::TITLE)), vec![Effect::Restyle]);
     assert_eq!(
-        fx,
-        vec![Effect::Restyle(vec![Change::Locale(Locale::Ar)]), Effect::Show(Screen::Loading)],
+        s.handle(update(rules(), Live::LOCALE | Live::RETRIES)),
+        vec![Effect::Restyle, Effect::Show(Screen::Loading)],
         "new texts: the screen on show is drawn again in them"
     );
-    let texts = Texts::new(Locale::En);
-    let fx = s.handle(Input::Update(vec![Change::Messages(texts.clone())]));
-    assert_eq!(fx, vec![Effect::Restyle(vec![Change::Messages(texts)]), Effect::Show(Screen::Loading)]);
-    assert!(s.check(&[Change::MinHeight(Some(950.0))]).is_err(), "above the maxHeight of 900");
-    assert!(s.check(&[Change::MinHeight(Some(950.0)), Change::MaxHeight(None)]).is_ok());
-    let err = s.check(&[Change::MaxHeight(Some(100.0))]).unwrap_err();
+    assert_eq!(s.handle(update(rules(), Live::MESSAGES)), vec![Effect::Restyle, Effect::Show(Screen::Loading)]);
+    let min = |m| Rules { min_height: Some(m), max_height: None, ..rules() };
+    assert!(s.check(&min(950.0), Live(Live::MIN_HEIGHT)).is_err(), "above the maxHeight of 900");
+    assert!(s.check(&min(950.0), Live(Live::MIN_HEIGHT | Live::MAX_HEIGHT)).is_ok(), "with maxHeight taken away");
+    let err = s.check(&Rules { max_height: Some(100.0), ..rules() }, Live(Live::MAX_HEIGHT)).unwrap_err();
     assert!(err.message.contains("minHeight must not be larger than maxHeight"), "{}", err.message);
     let _ = s.handle(Input::Destroy);
-    assert!(s.handle(Input::Update(vec![Change::Locale(Locale::En)])).is_empty(), "nothing after destroy");
+    assert!(s.handle(update(rules(), Live::LOCALE)).is_empty(), "nothing after destroy");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -420,14 +428,27 @@ enum Pick {
     Update(u8),
 }
 
-fn update(n: u8) -> Vec<Change> {
-    match n {
-        0 => vec![Change::Locale(Locale::Ar), Change::Title("t".into())],
-        1 => vec![Change::Retries(0), Change::TokenTimeoutMs(5)],
-        2 => vec![Change::MaxHeight(Some(300.0)), Change::MinHeight(None)],
-        3 => vec![Change::Height(Length::Px(400.0)), Change::Messages(Texts::new(Locale::En))],
-        _ => vec![Change::AutoResize(false), Change::LoadTimeoutMs(10), Change::Debug(true)],
-    }
+fn update_pick(n: u8) -> Input<u8> {
+    let new = Rules {
+        retries: 0,
+        token_timeout_ms: 5,
+        load_timeout_ms: 10,
+        max_height: Some(300.0),
+        min_height: None,
+        auto_resize: n % 2 == 0,
+        debug: true,
+        ..rules()
+    };
+    update(
+        new,
+        [
+            Live::LOCALE | Live::TITLE,
+            Live::RETRIES | Live::TOKEN_TIMEOUT,
+            Live::BOUNDS,
+            Live::HEIGHT | Live::MESSAGES,
+            0xfff,
+        ][usize::from(n % 5)],
+    )
 }
 
 fn pick() -> impl Strategy<Value = Pick> {
@@ -525,7 +546,7 @@ impl World {
                 Effect::Show(screen) => {
                     prop_assert!(self.up, "a screen without our box");
                     // An update of the texts draws the screen on show again, in them.
-                    let redraw = matches!(input, Input::Update(_));
+                    let redraw = matches!(input, Input::Update(..));
                     prop_assert!(redraw || self.screen != Some(*screen), "the same screen twice");
                     self.screen = Some(*screen);
                 }
@@ -611,7 +632,7 @@ proptest! {
                 Pick::Refresh => Input::Refresh,
                 Pick::Destroy => Input::Destroy,
                 Pick::Close => Input::Close(99),
-                Pick::Update(n) => Input::Update(update(n)),
+                Pick::Update(n) => update_pick(n),
             };
             let before = s.state();
             let fx = s.handle(input.clone());

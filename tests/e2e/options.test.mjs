@@ -26,8 +26,8 @@ test('src/options.rs: the same options in the same order, and update() takes exa
   const table = [...rs.slice(rs.indexOf('const OPTIONS')).matchAll(/^\s*\("(\w+)", Opt::(\w+(?:\(Callback::\w+\))?)\),$/gm)];
   assert.deepEqual(table.map((m) => m[1]), NAMES);
   const optOf = Object.fromEntries(table.map((m) => [m[2], m[1]]));
-  const body = rs.slice(rs.indexOf('pub(crate) fn changes'), rs.indexOf('Ok(out)'));
-  const live = [...body.matchAll(/Some\(Opt::(\w+)\) => Change::/g)].map((m) => optOf[m[1]]);
+  const body = rs.slice(rs.indexOf('pub(crate) fn update<J>'), rs.indexOf('let cfg = read(entries, env)?;'));
+  const live = [...body.matchAll(/Some\(Opt::(\w+)\) => Live::/g)].map((m) => optOf[m[1]]);
   assert.deepEqual(live.sort(), NAMES.filter((n) => cls(n) === 'l').sort(), 'the options session.update() takes are the live ones');
 });
 

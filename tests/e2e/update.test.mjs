@@ -141,8 +141,8 @@ test('update() refuses, with a VlensError that says what to do, a bad value, cro
     [{ minHeight: 950 }, /minHeight must not be larger than maxHeight/],
     [{ locale: 'fr' }, /locale must be 'en' or 'ar'/],
     [{ colour: 'red' }, /unknown option 'colour'/],
-    [{ mode: 'modal' }, /mode cannot change on a mounted session: destroy\(\) it and mount a new one/],
-    [{ baseUrl: h.base('auto') }, /baseUrl cannot change/],
+    [{ mode: 'modal' }, /mode needs a new session: destroy\(\) this one and mount another/],
+    [{ baseUrl: h.base('auto') }, /baseUrl needs a new session/],
     [{ apiKey: 'k' }, /stay on your server/],
     ['height', /options must be an object/],
   ]) {
