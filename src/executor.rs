@@ -202,21 +202,11 @@ pub(crate) fn update(id: u32, options: &JsValue) -> Result<(), WidgetError> {
         // What is drawn is the executor's to hold; the engine says when to draw it again.
         {
             let mut look = exec.look.borrow_mut();
-            if given.has(Live::HEIGHT) {
-                look.height = cfg.height;
-            }
-            if given.has(Live::WIDTH) {
-                look.width = cfg.width;
-            }
-            if given.has(Live::TITLE) {
-                look.title = cfg.title;
-            }
-        }
-        {
+            options::take(given, Live::HEIGHT, &mut look.height, cfg.height);
+            options::take(given, Live::WIDTH, &mut look.width, cfg.width);
+            options::take(given, Live::TITLE, &mut look.title, cfg.title);
             let mut texts = exec.texts.borrow_mut();
-            if given.has(Live::LOCALE) {
-                texts.locale = cfg.texts.locale;
-            }
+            options::take(given, Live::LOCALE, &mut texts.locale, cfg.texts.locale);
             if given.has(Live::MESSAGES) {
                 texts.replace_own(cfg.texts);
             }

@@ -261,31 +261,23 @@ impl Live {
     }
 }
 
+/// Sets `to` from `from` when `bit` was given to `session.update()`.
+pub(crate) fn take<T>(given: Live, bit: u16, to: &mut T, from: T) {
+    if given.has(bit) {
+        *to = from;
+    }
+}
+
 impl Rules {
     /// Takes the rules `given` from `new` (read from a `session.update()`).
     pub(crate) fn take(&mut self, new: &Rules, given: Live) {
-        let pick = |bit: u16, old: &mut Option<f64>, new: Option<f64>| {
-            if given.has(bit) {
-                *old = new;
-            }
-        };
-        pick(Live::MIN_HEIGHT, &mut self.min_height, new.min_height);
-        pick(Live::MAX_HEIGHT, &mut self.max_height, new.max_height);
-        if given.has(Live::AUTO_RESIZE) {
-            self.auto_resize = new.auto_resize;
-        }
-        if given.has(Live::TOKEN_TIMEOUT) {
-            self.token_timeout_ms = new.token_timeout_ms;
-        }
-        if given.has(Live::RETRIES) {
-            self.retries = new.retries;
-        }
-        if given.has(Live::LOAD_TIMEOUT) {
-            self.load_timeout_ms = new.load_timeout_ms;
-        }
-        if given.has(Live::DEBUG) {
-            self.debug = new.debug;
-        }
+        take(given, Live::MIN_HEIGHT, &mut self.min_height, new.min_height);
+        take(given, Live::MAX_HEIGHT, &mut self.max_height, new.max_height);
+        take(given, Live::AUTO_RESIZE, &mut self.auto_resize, new.auto_resize);
+        take(given, Live::TOKEN_TIMEOUT, &mut self.token_timeout_ms, new.token_timeout_ms);
+        take(given, Live::RETRIES, &mut self.retries, new.retries);
+        take(given, Live::LOAD_TIMEOUT, &mut self.load_timeout_ms, new.load_timeout_ms);
+        take(given, Live::DEBUG, &mut self.debug, new.debug);
     }
 }
 
