@@ -2,7 +2,7 @@
 // vlens-widget/react: <VlensVerification> and useVlens(). See types/react.d.ts.
 import { createElement, forwardRef, useEffect, useImperativeHandle, useRef, useState } from 'react';
 import { mountVlens } from './entry.js';
-import { mountArgs, mountKey, stateFrom } from './state.js';
+import { fail, follow, mountArgs, mountKey, stateFrom } from './state.js';
 
 const INITIAL = { session: null, state: 'idle', step: null, error: null, result: null };
 
@@ -12,14 +12,17 @@ export function useVlens(tokenProvider, options) {
   // The latest props, read when a callback or a function provider is called.
   const latest = useRef(null);
   latest.current = { tokenProvider, options };
+  // [session, the options it has, mountVlens's options (for reporting)] while mounted.
+  const mounted = useRef(null);
   const key = mountKey(tokenProvider, options);
+  const open = !options || options.open !== false;
 
   useEffect(() => {
-    if (!el) return undefined;
+    if (!el || !open) return undefined;
     let live = true; // false once this mount's cleanup ran: a destroyed session reports nothing
     let session = null;
     const update = (patch) => { if (live) setView((v) => ({ ...v, ...patch })); };
-    const [provider, opts] = mountArgs(() => latest.current, (type, detail) => {
+    const [provider, opts] = mountArgs(() => latest.current, (type, detail, call) => {
       if (!session) return;
       const patch = {};
       const next = stateFrom(type, detail);
@@ -27,16 +30,34 @@ export function useVlens(tokenProvider, options) {
       if (type === 'vlens:step') patch.step = detail.step;
       if (type === 'vlens:error') patch.error = detail;
       if (Object.keys(patch).length) update(patch);
+      // Ended by itself (the user closed the dialog, the flow ended it, destroy()): say so.
+      if (type === 'vlens:destroy' && live) call('onOpenChange', false);
     });
-    session = mountVlens(el, provider, opts);
+    try {
+      session = mountVlens(el, provider, opts);
+    } catch (e) {
+      update({ state: 'error', error: fail(e, opts) });
+      return () => { live = false; setView(INITIAL); };
+    }
+    mounted.current = [session, latest.current.options, opts];
     setView({ ...INITIAL, session, state: session.state });
     session.result.then((result) => update({ result, state: session.state }));
     return () => {
       live = false;
+      mounted.current = null;
       session.destroy();
       setView(INITIAL);
     };
-  }, [el, key]);
+  }, [el, key, open]);
+
+  // After every render: options that changed reach the live session (or warn).
+  useEffect(() => {
+    const m = mounted.current;
+    if (m && m[1] !== options) {
+      follow(m[0], m[1], options, (e) => fail(e, m[2]));
+      m[1] = options;
+    }
+  });
 
   return { ref, ...view };
 }

@@ -106,6 +106,30 @@ export const open = (container, modal, lang, dir, width, label, closeLabel, onCl
   ];
 };
 
+// After session.update(): the language and labels of our box (a modal's are on its dialog),
+// the iframe's size (a modal's fills the dialog) and title.
+export const restyle = (box, frame, modal, lang, dir, label, closeLabel, width, height, title) => {
+  if (box) {
+    const root = modal ? box.parentNode : box;
+    root.lang = lang;
+    root.dir = dir;
+    if (modal) {
+      root.setAttribute('aria-label', label);
+      root.querySelector('.vlens-close').setAttribute('aria-label', closeLabel);
+    } else {
+      box.style.width = css(width);
+      if (!frame) box.style.minHeight = css(height);
+    }
+  }
+  if (frame) {
+    frame.title = title;
+    if (!modal) {
+      frame.style.height = css(height);
+      if (!box) frame.style.width = css(width);
+    }
+  }
+};
+
 // Screens: 0 loading, 1 error (with "Try again" when `retry` is a text), 2 none (the app).
 export const show = (box, screen, text, retry, onRetry, minHeight) => {
   const doc = box.ownerDocument;

@@ -10,7 +10,7 @@ use crate::error::WidgetError;
 use crate::events::{self, Callbacks};
 use crate::iframe::{self, Look};
 use crate::js;
-use crate::options::{self, Env, Mode, UrlParts};
+use crate::options::{self, Env, Live, Mode, UrlParts};
 use crate::protocol;
 use crate::provider::Provider;
 use crate::session::{Attempt, Effect, Event, Input, Note, Outcome, Read, Session, State, Timer};
@@ -130,8 +130,8 @@ pub(crate) struct Exec {
     queue: RefCell<VecDeque<Effect<JsValue>>>,
     running: Cell<bool>,
     origin: String,
-    look: Look,
-    texts: Texts,
+    look: RefCell<Look>,
+    texts: RefCell<Texts>,
     mode: Mode,
     provider: Provider,
     callbacks: Callbacks,
@@ -187,16 +187,43 @@ fn container(doc: &Document, value: &JsValue) -> Result<Element, WidgetError> {
     }
 }
 
+/// The options object's own entries, as the options reader takes them.
+fn entries(options: &JsValue) -> Result<Vec<(String, options::Value<JsValue>)>, WidgetError> {
+    if !options.is_undefined() && !options.is_null() && (!options.is_object() || js_sys::Array::is_array(options)) {
+        return Err(WidgetError::invalid("options must be an object, such as { height: 700, onComplete }"));
+    }
+    Ok(js::own_entries(options).into_iter().map(|(k, v)| (k, js::value(v))).collect())
+}
+
+/// `session.update(options)`: checked in full before anything changes; nothing to do once
+/// the session is destroyed.
+pub(crate) fn update(id: u32, options: &JsValue) -> Result<(), WidgetError> {
+    let (given, cfg) = options::update(entries(options)?, &Browser)?;
+    if let Some(exec) = Exec::find(id) {
+        exec.engine.borrow().check(&cfg.rules, given)?;
+        // What is drawn is the executor's to hold; the engine says when to draw it again.
+        {
+            let mut look = exec.look.borrow_mut();
+            options::take(given, Live::HEIGHT, &mut look.height, cfg.height);
+            options::take(given, Live::WIDTH, &mut look.width, cfg.width);
+            options::take(given, Live::TITLE, &mut look.title, cfg.title);
+            let mut texts = exec.texts.borrow_mut();
+            options::take(given, Live::LOCALE, &mut texts.locale, cfg.texts.locale);
+            if given.has(Live::MESSAGES) {
+                texts.replace_own(cfg.texts);
+            }
+        }
+        exec.input(Input::Update(cfg.rules, given));
+    }
+    Ok(())
+}
+
 /// Mounts a session; see `mountVlens` in the README. No event fires before it returns.
 pub(crate) fn mount(element: &JsValue, token_provider: &JsValue, options: &JsValue) -> Result<Rc<Exec>, WidgetError> {
     let doc = document().ok_or_else(|| {
         WidgetError::invalid("mountVlens needs a browser document: call it in the browser, e.g. from useEffect or onMounted, not during server-side rendering")
     })?;
-    if !options.is_undefined() && !options.is_null() && (!options.is_object() || js_sys::Array::is_array(options)) {
-        return Err(WidgetError::invalid("options must be an object, such as { height: 700, onComplete }"));
-    }
-    let entries = js::own_entries(options).into_iter().map(|(k, v)| (k, js::value(v))).collect();
-    let cfg = options::read(entries, &Browser)?;
+    let cfg = options::read(entries(options)?, &Browser)?;
     // A modal needs no element: its events then go to the page's body.
     let container = match (cfg.rules.mode, doc.body()) {
         (Mode::Modal, Some(body)) if element.is_undefined() || element.is_null() => body.into(),
@@ -227,8 +254,8 @@ pub(crate) fn mount(element: &JsValue, token_provider: &JsValue, options: &JsVal
         queue: RefCell::new(VecDeque::new()),
         running: Cell::new(false),
         origin: cfg.rules.origin,
-        look: Look { height: cfg.height, width: cfg.width, allow: cfg.allow, title: cfg.title },
-        texts: cfg.texts,
+        look: RefCell::new(Look { height: cfg.height, width: cfg.width, allow: cfg.allow, title: cfg.title }),
+        texts: RefCell::new(cfg.texts),
         mode: cfg.rules.mode,
         provider,
         callbacks: cfg.callbacks.into_iter().map(|(c, f)| (c, f.unchecked_into())).collect(),
@@ -406,26 +433,26 @@ impl Exec {
             }
             Effect::SetFrame(src) => {
                 self.remove_frame();
-                let look = &self.look;
+                let (w, h) = self.size();
                 let onload = self.callback(Kind::Load, 0);
                 let full = JsValue::from_str("100%");
                 let (width, height) = match (self.mode, self.place()) {
                     (Mode::Modal, _) => (full.clone(), full),
-                    (Mode::Inline, Some(_)) => (full, iframe::css(&look.height)),
-                    (Mode::Inline, None) => (iframe::css(&look.width), iframe::css(&look.height)),
+                    (Mode::Inline, Some(_)) => (full, h),
+                    (Mode::Inline, None) => (w, h),
                 };
                 let parent = self.place().unwrap_or_else(|| self.container.clone());
-                let element = js::frame(&parent, &look.allow, &look.title, &width, &height, &src, &onload);
+                let (allow, title) = (self.look.borrow().allow.clone(), self.look.borrow().title.clone());
+                let element = js::frame(&parent, &allow, &title, &width, &height, &src, &onload);
                 *self.frame.borrow_mut() = Some(element);
             }
             Effect::Open => {
-                let t = &self.texts;
-                let (lang, dir) = (t.locale.tag(), t.locale.dir());
+                let locale = self.texts.borrow().locale;
                 let modal = self.mode == Mode::Modal;
-                let (label, close) = (t.get(Text::DialogLabel), t.get(Text::Close));
-                let width = iframe::css(&self.look.width);
+                let (label, close) = (self.text(Text::DialogLabel), self.text(Text::Close));
                 let on_close = self.callback(Kind::Close, 0);
-                let parts = js::open(&self.container, modal, lang, dir, &width, label, close, &on_close);
+                let (lang, dir, width) = (locale.tag(), locale.dir(), self.size().0);
+                let parts = js::open(&self.container, modal, lang, dir, &width, &label, &close, &on_close);
                 if let (Ok(place), Ok(take_down)) = (parts.get(0).dyn_into(), parts.get(1).dyn_into()) {
                     *self.boxed.borrow_mut() = Some((place, take_down));
                 }
@@ -437,11 +464,10 @@ impl Exec {
                         Screen::Error { text, retry } => (1, text, retry),
                         Screen::App => (2, Text::Loading, false),
                     };
-                    let retry = if retry { self.texts.get(Text::Retry) } else { "" };
-                    let min_height =
-                        if self.mode == Mode::Modal { JsValue::from_str("") } else { iframe::css(&self.look.height) };
+                    let retry = if retry { self.text(Text::Retry) } else { String::new() };
+                    let min_height = if self.mode == Mode::Modal { JsValue::from_str("") } else { self.size().1 };
                     let on_retry = self.callback(Kind::Retry, 0);
-                    js::show(&place, n, self.texts.get(text), retry, &on_retry, &min_height);
+                    js::show(&place, n, &self.text(text), &retry, &on_retry, &min_height);
                 }
             }
             Effect::Close => {
@@ -504,7 +530,38 @@ impl Exec {
                 };
                 js::log(level.as_str(), text, &value);
             }
+            Effect::Restyle => self.restyle(),
         }
+    }
+
+    /// Draws again what `update()` may have changed.
+    fn restyle(&self) {
+        let locale = self.texts.borrow().locale;
+        let (width, height) = self.size();
+        let title = self.look.borrow().title.clone();
+        js::restyle(
+            &self.place().map_or(JsValue::NULL, JsValue::from),
+            &self.iframe().map_or(JsValue::NULL, JsValue::from),
+            self.mode == Mode::Modal,
+            locale.tag(),
+            locale.dir(),
+            &self.text(Text::DialogLabel),
+            &self.text(Text::Close),
+            &width,
+            &height,
+            &title,
+        );
+    }
+
+    /// A text in the session's language (a copy: no borrow may be held across a call into JS).
+    fn text(&self, text: Text) -> String {
+        self.texts.borrow().get(text).into()
+    }
+
+    /// The iframe's width and height from the options, as JS takes them.
+    fn size(&self) -> (JsValue, JsValue) {
+        let look = self.look.borrow();
+        (iframe::css(&look.width), iframe::css(&look.height))
     }
 
     /// A function provider that threw synchronously: its failure is an answer like any other.

@@ -61,6 +61,20 @@ extern "C" {
         close_label: &str,
         on_close: &Function,
     ) -> Array;
+    /// After `update()`: the language and labels of our box or dialog, the iframe's size and title.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn restyle(
+        place: &JsValue,
+        frame: &JsValue,
+        modal: bool,
+        lang: &str,
+        dir: &str,
+        label: &str,
+        close_label: &str,
+        width: &JsValue,
+        height: &JsValue,
+        title: &str,
+    );
     /// Shows screen 0 (loading), 1 (error; "Try again" when `retry` is not empty) or 2 (the app).
     pub(crate) fn show(
         container: &web_sys::Element,

@@ -60,8 +60,13 @@ extern "C" {
 pub fn mount_vlens(element: JsValue, token_provider: JsValue, options: JsValue) -> Result<VlensSession, JsValue> {
     match executor::mount(&element, &token_provider, &options) {
         Ok(exec) => Ok(VlensSession { id: exec.id(), result: exec.result() }),
-        Err(e) => Err(VlensErrorJs::new(e.code.as_str(), &e.message).into()),
+        Err(e) => Err(thrown(e)),
     }
+}
+
+/// A programmer error as the `VlensError` the caller catches.
+fn thrown(e: error::WidgetError) -> JsValue {
+    VlensErrorJs::new(e.code.as_str(), &e.message).into()
 }
 
 /// The handle `mountVlens` returns. It holds only the session's number and its `result`:
@@ -97,6 +102,13 @@ impl VlensSession {
         if let Some(exec) = executor::Exec::find(self.id) {
             exec.input(session::Input::Refresh);
         }
+    }
+
+    /// Applies options to the mounted session without a new iframe (sizes, title, language,
+    /// texts, bounds, timeouts, retries, debug); throws `VlensError` for a bad value or an
+    /// option that only a new session can change.
+    pub fn update(&self, options: JsValue) -> Result<(), JsValue> {
+        executor::update(self.id, &options).map_err(thrown)
     }
 
     /// Removes the iframe, every listener and timer, and aborts a pending token request.

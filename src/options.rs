@@ -234,8 +234,103 @@ pub(crate) struct Config<J> {
     pub unknown: Vec<String>,
 }
 
+/// The options `session.update()` was given, a bit each: those that can change without a new
+/// iframe. The engine takes the rules among them; the executor redraws the rest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Live(pub u16);
+
+impl Live {
+    pub(crate) const HEIGHT: u16 = 1;
+    pub(crate) const WIDTH: u16 = 1 << 1;
+    pub(crate) const TITLE: u16 = 1 << 2;
+    pub(crate) const LOCALE: u16 = 1 << 3;
+    pub(crate) const MESSAGES: u16 = 1 << 4;
+    pub(crate) const MIN_HEIGHT: u16 = 1 << 5;
+    pub(crate) const MAX_HEIGHT: u16 = 1 << 6;
+    pub(crate) const AUTO_RESIZE: u16 = 1 << 7;
+    pub(crate) const TOKEN_TIMEOUT: u16 = 1 << 8;
+    pub(crate) const RETRIES: u16 = 1 << 9;
+    pub(crate) const LOAD_TIMEOUT: u16 = 1 << 10;
+    pub(crate) const DEBUG: u16 = 1 << 11;
+    /// What is drawn: redrawn at once.
+    pub(crate) const LOOK: u16 = Live::HEIGHT | Live::WIDTH | Live::TITLE | Live::TEXTS;
+    /// The texts: the screen on show is drawn again.
+    pub(crate) const TEXTS: u16 = Live::LOCALE | Live::MESSAGES;
+    /// What sizes the iframe as the app asks.
+    pub(crate) const BOUNDS: u16 = Live::MIN_HEIGHT | Live::MAX_HEIGHT | Live::AUTO_RESIZE;
+
+    /// Whether any of `bits` was given.
+    pub(crate) fn has(self, bits: u16) -> bool {
+        self.0 & bits != 0
+    }
+}
+
+/// Sets `to` from `from` when `bit` was given to `session.update()`.
+pub(crate) fn take<T>(given: Live, bit: u16, to: &mut T, from: T) {
+    if given.has(bit) {
+        *to = from;
+    }
+}
+
+impl Rules {
+    /// Takes the rules `given` from `new` (read from a `session.update()`).
+    pub(crate) fn take(&mut self, new: &Rules, given: Live) {
+        take(given, Live::MIN_HEIGHT, &mut self.min_height, new.min_height);
+        take(given, Live::MAX_HEIGHT, &mut self.max_height, new.max_height);
+        take(given, Live::AUTO_RESIZE, &mut self.auto_resize, new.auto_resize);
+        take(given, Live::TOKEN_TIMEOUT, &mut self.token_timeout_ms, new.token_timeout_ms);
+        take(given, Live::RETRIES, &mut self.retries, new.retries);
+        take(given, Live::LOAD_TIMEOUT, &mut self.load_timeout_ms, new.load_timeout_ms);
+        take(given, Live::DEBUG, &mut self.debug, new.debug);
+    }
+}
+
 fn invalid(parts: &[&str]) -> WidgetError {
     WidgetError::invalid(parts.concat())
+}
+
+/// Refuses a `minHeight` above `maxHeight`, at mount and on update.
+pub(crate) fn check_bounds(min: Option<f64>, max: Option<f64>) -> Result<(), WidgetError> {
+    match (min, max) {
+        (Some(lo), Some(hi)) if lo > hi => Err(invalid(&["minHeight must not be larger than maxHeight"])),
+        _ => Ok(()),
+    }
+}
+
+/// Reads `session.update(options)`: every value checked exactly as at mount (so `undefined` is
+/// the default again), then which options were given, refusing one that needs a new session (a
+/// new iframe, or read only when a session starts).
+pub(crate) fn update<J>(entries: Vec<(String, Value<J>)>, env: &impl Env) -> Result<(Live, Config<J>), WidgetError> {
+    let mut given = 0;
+    let mut refused = None;
+    for (key, _) in &entries {
+        given |= match OPTIONS.iter().find(|(n, _)| n == key).map(|(_, o)| *o) {
+            Some(Opt::Height) => Live::HEIGHT,
+            Some(Opt::Width) => Live::WIDTH,
+            Some(Opt::Title) => Live::TITLE,
+            Some(Opt::Locale) => Live::LOCALE,
+            Some(Opt::Messages) => Live::MESSAGES,
+            Some(Opt::MinHeight) => Live::MIN_HEIGHT,
+            Some(Opt::MaxHeight) => Live::MAX_HEIGHT,
+            Some(Opt::AutoResize) => Live::AUTO_RESIZE,
+            Some(Opt::TokenTimeoutMs) => Live::TOKEN_TIMEOUT,
+            Some(Opt::Retries) => Live::RETRIES,
+            Some(Opt::LoadTimeoutMs) => Live::LOAD_TIMEOUT,
+            Some(Opt::Debug) => Live::DEBUG,
+            other => {
+                refused = refused.or(Some((key.clone(), other.is_some())));
+                0
+            }
+        };
+    }
+    let cfg = read(entries, env)?;
+    match refused {
+        Some((key, true)) => {
+            Err(invalid(&["update: ", &key, " needs a new session: destroy() this one and mount another"]))
+        }
+        Some((key, false)) => Err(invalid(&["update: unknown option '", &key, "'"])),
+        None => Ok((Live(given), cfg)),
+    }
 }
 
 /// Reads the options object's own entries.
@@ -339,11 +434,7 @@ pub(crate) fn read<J>(entries: Vec<(String, Value<J>)>, env: &impl Env) -> Resul
             (Opt::On(_), _) => return Err(invalid(&[name, " must be a function"])),
         }
     }
-    if let (Some(lo), Some(hi)) = (cfg.rules.min_height, cfg.rules.max_height) {
-        if lo > hi {
-            return Err(invalid(&["minHeight must not be larger than maxHeight"]));
-        }
-    }
+    check_bounds(cfg.rules.min_height, cfg.rules.max_height)?;
     // After the loop, so `messages` wins whatever the order of `locale` and `messages`.
     for (key, value) in messages {
         match (Text::named(&key), value) {
@@ -764,6 +855,55 @@ pub(crate) mod tests {
         assert!(is_label("تحقق", MAX_TITLE));
         for invisible in ["", " \t\n", "\u{200b}", "\u{202e}", "\u{2066}\u{2069}", "\u{feff}\u{ad}", "\u{0}\u{7f}"] {
             assert!(!is_label(invisible, MAX_TITLE), "{invisible:?}");
+        }
+    }
+
+    #[test]
+    fn an_update_takes_what_can_change_live_checked_as_at_mount() {
+        let read_update = |pairs: &[(&str, Value<u8>)]| update(entries(pairs), &FakeEnv);
+        let (given, cfg) = read_update(&[
+            ("height", Value::Num(500.0)),
+            ("width", s("80%")),
+            ("title", s("KYC")),
+            ("locale", s("ar")),
+            ("messages", Value::Entries(vec![("retry".into(), Some("Again".into()))])),
+            ("minHeight", Value::Absent),
+            ("maxHeight", Value::Num(900.0)),
+            ("autoResize", Value::Bool(false)),
+            ("tokenTimeoutMs", Value::Num(50.0)),
+            ("retries", Value::Num(0.0)),
+            ("loadTimeoutMs", Value::Num(70.0)),
+            ("debug", Value::Bool(true)),
+        ])
+        .unwrap();
+        assert_eq!(given, Live(0xfff), "every live option");
+        assert_eq!((cfg.height, cfg.width, cfg.title.as_str()), (Length::Px(500.0), Length::Css("80%".into()), "KYC"));
+        assert_eq!((cfg.texts.locale, cfg.texts.get(Text::Retry)), (Locale::Ar, "Again"));
+        let r = &cfg.rules;
+        assert_eq!((r.min_height, r.max_height, r.auto_resize, r.debug), (None, Some(900.0), false, true));
+        assert_eq!((r.token_timeout_ms, r.retries, r.load_timeout_ms), (50, 0, 70));
+        let mut rules = read_ok(&[("minHeight", Value::Num(100.0)), ("retries", Value::Num(5.0))]).rules;
+        rules.take(&cfg.rules, Live(Live::MAX_HEIGHT | Live::DEBUG));
+        assert_eq!(
+            (rules.min_height, rules.max_height, rules.debug, rules.retries),
+            (Some(100.0), Some(900.0), true, 5),
+            "only what was given"
+        );
+        let (given, cfg) = read_update(&[("height", Value::Absent)]).unwrap();
+        assert_eq!((given, cfg.height), (Live(Live::HEIGHT), Length::Px(700.0)), "undefined: the default again");
+        assert_eq!(read_update(&[]).unwrap().0, Live(0));
+        for (pairs, needle) in [
+            (vec![("height", s("tall"))], "height must be"),
+            (vec![("locale", s("fr"))], "locale must be 'en' or 'ar'"),
+            (vec![("mode", s("modal"))], "update: mode needs a new session"),
+            (vec![("baseUrl", s("https://app.vlenseg.com"))], "update: baseUrl needs a new session"),
+            (vec![("allow", s("fullscreen"))], "destroy() this one and mount another"),
+            (vec![("onStep", Value::Function(1))], "update: onStep needs a new session"),
+            (vec![("colour", s("red"))], "update: unknown option 'colour'"),
+            (vec![("apiKey", s("k"))], "stay on your server"),
+        ] {
+            let message = read_update(&pairs).err().map(|e| e.message).unwrap_or_default();
+            assert!(message.contains(needle), "{pairs:?}: {message}");
         }
     }
 

@@ -9,7 +9,7 @@
 //! passes it on.
 
 use crate::error::{ErrorCode, WidgetError};
-use crate::options::{self, Mode, ReadyOn, Rules};
+use crate::options::{self, Live, Mode, ReadyOn, Rules};
 use crate::protocol::AppMessage;
 use crate::token::{self, Failure, Reason};
 use crate::ui::{Screen, Text};
@@ -108,6 +108,8 @@ pub(crate) enum Input<D> {
     Destroy,
     /// The user closed the modal (its button or Escape); `D` is the `{reason: 'closed'}` to report.
     Close(D),
+    /// The host called `update()`: the rules `Live` says were given, checked by [`Session::check`].
+    Update(Rules, Live),
 }
 
 /// What a message from the app says, as the v1 parser or the host's `parseMessage` read it.
@@ -208,6 +210,8 @@ pub(crate) enum Effect<D> {
     Close,
     /// Write to the console.
     Log(Level, Note<D>),
+    /// Draw again what `update()` may change: sizes, title, language and labels.
+    Restyle,
 }
 
 /// The console method a [`Note`] goes to.
@@ -280,6 +284,8 @@ pub(crate) struct Session<D> {
     settled: bool,
     opened: bool,
     shown: Option<Screen>,
+    /// The height the app last asked for, so new bounds can apply to it at once.
+    asked: Option<f64>,
     error: Screen,
     random: u32,
     out: Vec<Effect<D>>,
@@ -300,6 +306,7 @@ impl<D: Clone> Session<D> {
             settled: false,
             opened: false,
             shown: None,
+            asked: None,
             error: Screen::Error { text: Text::TokenError, retry: true },
             random: seed | 1,
             out: Vec::new(),
@@ -309,6 +316,13 @@ impl<D: Clone> Session<D> {
     /// `session.state`.
     pub(crate) fn state(&self) -> State {
         self.state
+    }
+
+    /// Refuses an update that would break the session's rules (bounds that cross).
+    pub(crate) fn check(&self, new: &Rules, given: Live) -> Result<(), WidgetError> {
+        let mut rules = self.rules.clone();
+        rules.take(new, given);
+        options::check_bounds(rules.min_height, rules.max_height)
     }
 
     /// Applies one input; returns what to do, in order.
@@ -396,6 +410,7 @@ impl<D: Clone> Session<D> {
                 }
             }
             Input::Destroy => self.destroy(),
+            Input::Update(new, given) => self.update(&new, given),
             Input::Close(data) => {
                 if self.rules.mode == Mode::Modal {
                     if !self.state.has_ended() {
@@ -407,6 +422,38 @@ impl<D: Clone> Session<D> {
                     self.destroy();
                 }
             }
+        }
+    }
+
+    /// Rules change for what comes next (the next provider call, timer, resize); what is drawn
+    /// changes at once.
+    fn update(&mut self, new: &Rules, given: Live) {
+        self.rules.take(new, given);
+        // The host's height holds until the app asks for another.
+        if given.has(Live::HEIGHT) {
+            self.asked = None;
+        }
+        if given.has(Live::LOOK) {
+            self.out.push(Effect::Restyle);
+        }
+        if given.has(Live::TEXTS) {
+            self.shown = None;
+            self.show();
+        }
+        if let (true, Some(asked)) = (given.has(Live::BOUNDS), self.asked) {
+            self.follow_height(asked);
+        }
+    }
+
+    /// Sizes an inline iframe as the app asked, within the bounds; returns the height applied.
+    fn follow_height(&mut self, asked: f64) -> f64 {
+        // A modal's iframe fills the dialog.
+        if self.rules.auto_resize && self.rules.mode == Mode::Inline {
+            let h = options::clamp_height(asked, self.rules.min_height, self.rules.max_height);
+            self.out.push(Effect::Resize(h));
+            h
+        } else {
+            asked
         }
     }
 
@@ -479,14 +526,8 @@ impl<D: Clone> Session<D> {
             AppMessage::Ready => self.ready(),
             AppMessage::Step(step) => self.emit(Event::Step(step)),
             AppMessage::Resize(asked) => {
-                // A modal's iframe fills the dialog.
-                let height = if self.rules.auto_resize && self.rules.mode == Mode::Inline {
-                    let h = options::clamp_height(asked, self.rules.min_height, self.rules.max_height);
-                    self.out.push(Effect::Resize(h));
-                    h
-                } else {
-                    asked
-                };
+                self.asked = Some(asked);
+                let height = self.follow_height(asked);
                 self.emit(Event::Resize(height));
             }
             AppMessage::Completed => {
@@ -588,6 +629,7 @@ impl<D: Clone> Session<D> {
         }
         self.out.push(Effect::SetFrame(options::session_src(&self.rules.base, &token)));
         self.frame = Some(Frame::default());
+        self.asked = None;
         self.set_state(State::Loading);
         self.stop_ready_timer();
         self.ready_timer = true;

@@ -2,7 +2,7 @@
 //! over random input sequences (proptest).
 
 use crate::error::ErrorCode;
-use crate::options::{Mode, ReadyOn, Rules};
+use crate::options::{Live, Mode, ReadyOn, Rules};
 use crate::protocol::AppMessage;
 use crate::session::{Effect, Event, Input, Level, Note, Outcome, Read, Session, State, Timer};
 use crate::token::{self, Failure, Reason};
@@ -508,6 +508,69 @@ fn errors_reach_the_console_before_their_event_and_debug_logs_the_rest() {
     assert_eq!(fx, vec![Effect::Log(Level::Debug, Note::Received(3))], "what the app sends is seen, even if dropped");
 }
 
+/// An update giving `bits`, with `new` rules read from it.
+fn update(new: Rules, bits: u16) -> Input<u8> {
+    Input::Update(new, Live(bits))
+}
+
+#[test]
+fn an_update_changes_the_rules_given_for_what_comes_next() {
+    let mut s = session();
+    let _ = s.handle(Input::Mount);
+    let new = Rules { retries: 0, token_timeout_ms: 50, load_timeout_ms: 70, max_height: None, ..rules() };
+    let fx = s.handle(update(new, Live::RETRIES | Live::TOKEN_TIMEOUT | Live::LOAD_TIMEOUT));
+    assert!(fx.is_empty(), "rules only: nothing to redraw, the call in flight keeps its timer: {fx:?}");
+    let fx = s.handle(Input::TokenErr(0, Failure::Transient("503".into())));
+    assert_eq!(error_code(&fx).map(|e| e.0), Some(ErrorCode::TokenProviderFailed), "retries: 0, so no retry");
+    let fx = s.handle(Input::Refresh);
+    assert!(fx.contains(&Effect::StartTimer(Timer::Attempt, 50)), "the next call uses the new tokenTimeoutMs");
+    let fx = s.handle(Input::TokenOk(1, "t".into()));
+    assert!(fx.contains(&Effect::StartTimer(Timer::Ready, 70)), "the next frame uses the new loadTimeoutMs");
+    let _ = s.handle(app_msg(AppMessage::Ready, 0));
+    let fx = s.handle(app_msg(AppMessage::Resize(5000.0), 0));
+    assert_eq!(fx[0], Effect::Resize(900.0), "maxHeight was not given: it stays");
+}
+
+#[test]
+fn new_bounds_apply_at_once_to_the_height_the_app_asked_for() {
+    let mut s = loading();
+    let _ = s.handle(app_msg(AppMessage::Ready, 0));
+    assert_eq!(
+        s.handle(app_msg(AppMessage::Resize(800.0), 0)),
+        vec![Effect::Resize(800.0), Effect::Emit(Event::Resize(800.0), None),]
+    );
+    let max = |m| Rules { max_height: m, ..rules() };
+    assert_eq!(s.handle(update(max(Some(500.0)), Live::MAX_HEIGHT)), vec![Effect::Resize(500.0)]);
+    assert_eq!(s.handle(update(max(None), Live::MAX_HEIGHT)), vec![Effect::Resize(800.0)]);
+    let auto = |a| Rules { auto_resize: a, ..rules() };
+    assert!(s.handle(update(auto(false), Live::AUTO_RESIZE)).is_empty(), "autoResize off leaves the size");
+    assert!(s.handle(app_msg(AppMessage::Resize(300.0), 0)).iter().all(|e| !matches!(e, Effect::Resize(_))));
+    assert_eq!(s.handle(update(auto(true), Live::AUTO_RESIZE)), vec![Effect::Resize(300.0)]);
+    // The host's own height holds until the app asks again.
+    let fx = s.handle(update(Rules { min_height: Some(400.0), ..rules() }, Live::HEIGHT | Live::MIN_HEIGHT));
+    assert_eq!(fx, vec![Effect::Restyle]);
+}
+
+#[test]
+fn an_update_redraws_what_it_touches_and_is_refused_when_bounds_cross() {
+    let mut s = with(true, Mode::Inline);
+    let _ = s.handle(Input::Mount);
+    assert_eq!(s.handle(update(rules(), Live::TITLE)), vec![Effect::Restyle]);
+    assert_eq!(
+        s.handle(update(rules(), Live::LOCALE | Live::RETRIES)),
+        vec![Effect::Restyle, Effect::Show(Screen::Loading)],
+        "new texts: the screen on show is drawn again in them"
+    );
+    assert_eq!(s.handle(update(rules(), Live::MESSAGES)), vec![Effect::Restyle, Effect::Show(Screen::Loading)]);
+    let min = |m| Rules { min_height: Some(m), max_height: None, ..rules() };
+    assert!(s.check(&min(950.0), Live(Live::MIN_HEIGHT)).is_err(), "above the maxHeight of 900");
+    assert!(s.check(&min(950.0), Live(Live::MIN_HEIGHT | Live::MAX_HEIGHT)).is_ok(), "with maxHeight taken away");
+    let err = s.check(&Rules { max_height: Some(100.0), ..rules() }, Live(Live::MAX_HEIGHT)).unwrap_err();
+    assert!(err.message.contains("minHeight must not be larger than maxHeight"), "{}", err.message);
+    let _ = s.handle(Input::Destroy);
+    assert!(s.handle(update(rules(), Live::LOCALE)).is_empty(), "nothing after destroy");
+}
+
 // ---------------------------------------------------------------------------------------
 // Invariants over random input sequences.
 
@@ -526,6 +589,30 @@ enum Pick {
     Refresh,
     Destroy,
     Close,
+    Update(u8),
+}
+
+fn update_pick(n: u8) -> Input<u8> {
+    let new = Rules {
+        retries: 0,
+        token_timeout_ms: 5,
+        load_timeout_ms: 10,
+        max_height: Some(300.0),
+        min_height: None,
+        auto_resize: n % 2 == 0,
+        debug: true,
+        ..rules()
+    };
+    update(
+        new,
+        [
+            Live::LOCALE | Live::TITLE,
+            Live::RETRIES | Live::TOKEN_TIMEOUT,
+            Live::BOUNDS,
+            Live::HEIGHT | Live::MESSAGES,
+            0xfff,
+        ][usize::from(n % 5)],
+    )
 }
 
 fn pick() -> impl Strategy<Value = Pick> {
@@ -545,6 +632,7 @@ fn pick() -> impl Strategy<Value = Pick> {
         2 => Just(Pick::Refresh),
         1 => Just(Pick::Destroy),
         1 => Just(Pick::Close),
+        2 => (0u8..5).prop_map(Pick::Update),
     ]
 }
 
@@ -586,6 +674,12 @@ impl World {
     /// Applies a batch of effects, checking the invariants that hold batch by batch.
     fn run(&mut self, input: &Input<u8>, fx: &[E]) -> Result<(), TestCaseError> {
         (self.frame_before, self.destroyed_before) = (self.frame, self.destroyed);
+        // `debug` is live: an update that gives it changes what is logged from now on.
+        if let Input::Update(new, given) = input {
+            if given.0 & Live::DEBUG != 0 && !self.destroyed {
+                self.debug = new.debug;
+            }
+        }
         prop_assert!(!self.destroyed || fx.is_empty(), "effects after destroy: {:?}", fx);
         if let Input::Message(_, Read::App(AppMessage::TokenExpired, _)) = input {
             let pending = !self.in_flight.is_empty() || self.timers.contains(&(Timer::Backoff as u8));
@@ -640,7 +734,9 @@ impl World {
                 }
                 Effect::Show(screen) => {
                     prop_assert!(self.up, "a screen without our box");
-                    prop_assert_ne!(self.screen, Some(*screen), "the same screen twice");
+                    // An update of the texts draws the screen on show again, in them.
+                    let redraw = matches!(input, Input::Update(..));
+                    prop_assert!(redraw || self.screen != Some(*screen), "the same screen twice");
                     self.screen = Some(*screen);
                 }
                 Effect::Emit(Event::Error(e), _) => {
@@ -749,6 +845,7 @@ proptest! {
                 Pick::Refresh => Input::Refresh,
                 Pick::Destroy => Input::Destroy,
                 Pick::Close => Input::Close(99),
+                Pick::Update(n) => update_pick(n),
             };
             let before = s.state();
             let fx = s.handle(input.clone());

@@ -134,6 +134,11 @@ impl Texts {
         self.own.push((text, value));
     }
 
+    /// Takes `other`'s replaced texts in place of these (a new `messages`), keeping the locale.
+    pub(crate) fn replace_own(&mut self, other: Texts) {
+        self.own = other.own;
+    }
+
     /// The text to show.
     pub(crate) fn get(&self, text: Text) -> &str {
         let table = if self.locale == Locale::Ar { &AR } else { &EN };

@@ -59,6 +59,9 @@ export declare class VlensError extends Error {
  * - `CAMERA_BLOCKED`: the host page's own permissions policy forbids camera or microphone,
  *   so the iframe cannot get them and liveness cannot work. Stops the flow (`state` `'error'`,
  *   the iframe is removed); not recoverable.
+ * - `INVALID_ARGUMENT`: only from the React and Vue components and `<vlens-verification>`,
+ *   which never throw into the page: what `mountVlens` or `update()` threw for a bad prop,
+ *   attribute or property (also logged with `console.error`). Not recoverable: fix the value.
  */
 export type VlensErrorCode =
   | 'TOKEN_PROVIDER_FAILED'
@@ -67,7 +70,8 @@ export type VlensErrorCode =
   | 'TOKEN_REFRESH_FAILED'
   | 'LOAD_TIMEOUT'
   | 'APP_ERROR'
-  | 'CAMERA_BLOCKED';
+  | 'CAMERA_BLOCKED'
+  | 'INVALID_ARGUMENT';
 
 // ---------------------------------------------------------------------------
 // Token provider
@@ -395,6 +399,16 @@ export interface VlensOptions {
   ApiKey?: never;
 }
 
+/**
+ * The options {@link VlensSession.update} takes: what can change on a mounted session without
+ * a new iframe. An option given as `undefined` goes back to its default.
+ */
+export type VlensLiveOptions = {
+  [K in
+    | 'height' | 'width' | 'minHeight' | 'maxHeight' | 'autoResize' | 'title' | 'tokenTimeoutMs'
+    | 'retries' | 'loadTimeoutMs' | 'locale' | 'messages' | 'debug']?: VlensOptions[K] | undefined;
+};
+
 /** Texts of the built-in screens, each replacing the locale's own; each must be a non-empty string. */
 export interface VlensMessages {
   /** Loading screen. English: "Preparing secure verification…". */
@@ -456,6 +470,16 @@ export interface VlensSession {
   readonly iframe: HTMLIFrameElement | null;
   /** Request a new token (reason `'refresh'`) and reload the iframe. */
   refresh(): void;
+  /**
+   * Changes options on the mounted session, in the same iframe: sizes, `title`, `locale` and
+   * `messages` are redrawn at once; the bounds apply at once to the height the app asked
+   * for; timeouts, `retries` and `debug` apply from the next token request, iframe or
+   * message. Checked as `mountVlens` checks them (`undefined` is the default again); throws
+   * {@link VlensError} `INVALID_ARGUMENT` for a bad value or for an option that needs a new
+   * session (`baseUrl`, `allow`, `ui`, `mode`, `readyOn`, `signal`, `parseMessage`, the
+   * callbacks). Does nothing once the session is destroyed.
+   */
+  update(options: VlensLiveOptions): void;
   /**
    * Remove the iframe, every listener and timer, and abort a pending token request.
    * Idempotent. Fires `vlens:destroy` once, as the session's last event.

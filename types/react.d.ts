@@ -37,17 +37,34 @@ export interface UseVlensResult {
   readonly result: VlensResult | null;
 }
 
+/** Whether the flow runs, in the way of Radix's and Headless UI's dialogs. */
+export interface VlensOpenProps {
+  /**
+   * `false`: no session (a modal is closed). Default `true`: the flow starts when the
+   * component mounts. Going from `false` to `true` starts a new session.
+   */
+  open?: boolean;
+  /**
+   * Called with `false` when the session ends by itself: the user closed the dialog, the flow
+   * completed or was cancelled in a modal (after `onComplete` / `onCancel`), or `destroy()`
+   * was called. Not called when `open` is set to `false` by the host. Pass your state's
+   * setter so `open` follows: `open={open} onOpenChange={setOpen}`.
+   */
+  onOpenChange?: (open: boolean) => void;
+}
+
 /**
  * Mounts the flow into the element that receives `ref`, after commit. New identities of
- * callbacks or of a function/object `tokenProvider` never remount (the latest callback
- * is called); a change of `baseUrl` or of the provider's URL destroys the session and
- * mounts a new one. Other options are read when the session mounts. What a destroyed
- * session reports (StrictMode's first mount, a remount) never reaches the returned state.
+ * callbacks, of `parseMessage` or of a function/object `tokenProvider` never remount (the
+ * latest is called); a change of the provider's kind or URL, or of `baseUrl`, `allow`, `ui`
+ * or `mode`, destroys the session and mounts a new one; a change of another option applies
+ * to the live session, or warns (README, "What a change does"). What a destroyed session
+ * reports (StrictMode's first mount, a remount) never reaches the returned state.
  */
-export declare function useVlens(tokenProvider: TokenProvider, options?: VlensOptions): UseVlensResult;
+export declare function useVlens(tokenProvider: TokenProvider, options?: VlensOptions & VlensOpenProps): UseVlensResult;
 
-/** Props of {@link VlensVerification}: `tokenProvider`, every `mountVlens` option, and the container's `className`, `style`, `id`. */
-export interface VlensVerificationProps extends VlensOptions {
+/** Props of {@link VlensVerification}: `tokenProvider`, every `mountVlens` option, `open` and `onOpenChange`, and the container's `className`, `style`, `id`. */
+export interface VlensVerificationProps extends VlensOptions, VlensOpenProps {
   /** Where session tokens come from (every form `mountVlens` accepts). */
   tokenProvider: TokenProvider;
   /** Class of the container `<div>`. */

@@ -31,22 +31,37 @@ export interface UseVlensReturn {
   readonly result: Readonly<ShallowRef<VlensResult | null>>;
 }
 
+/** Whether the flow runs (`useVlens`'s options; the component has the `open` prop and `update:open`). */
+export interface VlensOpenOptions {
+  /** `false`: no session (a modal is closed). Default `true`. From `false` to `true`: a new session. */
+  open?: boolean;
+  /** Called with `false` when the session ends by itself (see the component's `update:open`). */
+  onOpenChange?: (open: boolean) => void;
+}
+
 /**
  * Mounts the flow into `elRef`'s element in `onMounted` (and when the element appears),
- * destroys it in `onBeforeUnmount`. A change of `baseUrl` or of the provider's URL
- * remounts once; callbacks and a function provider are read when called; other options
- * when the session mounts.
+ * destroys it in `onBeforeUnmount`. A change of the provider's kind or URL, or of
+ * `baseUrl`, `allow`, `ui` or `mode`, remounts once; callbacks, `parseMessage` and a
+ * function provider are the latest when called; a change of another option applies to the
+ * live session, or warns (README, "What a change does").
  */
 export declare function useVlens(
   elRef: MaybeRefOrGetter<HTMLElement | null | undefined>,
   tokenProvider: MaybeRef<TokenProvider>,
-  options?: MaybeRefOrGetter<VlensOptions | undefined>,
+  options?: MaybeRefOrGetter<(VlensOptions & VlensOpenOptions) | undefined>,
 ): UseVlensReturn;
 
-/** Props of {@link VlensVerification}: `tokenProvider` and every `mountVlens` option except the callbacks. */
+/** Props of {@link VlensVerification}: `tokenProvider`, `open`, and every `mountVlens` option except the callbacks (which are events). */
 export interface VlensVerificationProps
-  extends Omit<VlensOptions, 'onReady' | 'onStep' | 'onResize' | 'onComplete' | 'onCancel' | 'onError' | 'onEvent' | 'apiKey' | 'ApiKey'> {
+  extends Omit<VlensOptions, 'onReady' | 'onStep' | 'onResize' | 'onComplete' | 'onCancel' | 'onError' | 'onStateChange' | 'onEvent' | 'apiKey' | 'ApiKey'> {
   tokenProvider: TokenProvider;
+  /**
+   * `false`: no session (a modal is closed). Default `true`: the flow starts when the
+   * component mounts. From `false` to `true`: a new session. With `v-model:open`, it
+   * follows when the session ends by itself (see `update:open`).
+   */
+  open?: boolean;
 }
 
 /** Events of {@link VlensVerification}: each `vlens:*` event's `detail`, and `state`. */
@@ -62,6 +77,12 @@ export type VlensVerificationEmits = {
   destroy: (detail: VlensEmptyDetail) => void;
   message: (detail: VlensMessageDetail) => void;
   state: (detail: { state: VlensComposableState }) => void;
+  /**
+   * `false` when the session ended by itself: the user closed the dialog, the flow completed
+   * or was cancelled in a modal (after `complete` / `cancel`), or `destroy()` was called.
+   * Not emitted when the host sets `open` to `false`. Makes `v-model:open` work.
+   */
+  'update:open': (open: boolean) => void;
 };
 
 /** What a template ref on {@link VlensVerification} exposes. */

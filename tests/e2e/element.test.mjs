@@ -114,3 +114,83 @@ test('removal destroys (result destroyed), re-insertion mounts anew; token-url o
   assert.equal(await p.evaluate(() => window.messageListeners()), base + 1);
   await p.close();
 });
+
+test('a bad attribute or property is a vlens:error INVALID_ARGUMENT on the element (and console.error), never a page error; fixing it mounts', async () => {
+  const p = await open();
+  await p.evaluate(() => {
+    window.errors = [];
+    document.addEventListener('vlens:error', (e) => window.errors.push([e.target.localName, e.detail.code, e.detail.source, e.detail.message]));
+  });
+  const k = key('bad');
+  for (const [attrs, needle] of [
+    [{ 'token-url': h.token('ok', k), 'base-url': h.base('auto'), height: 'tall' }, /height must be/],
+    [{ 'token-url': 'https://api.vlenseg.com/api/x', 'base-url': h.base('auto') }, /api\.vlenseg\.com/],
+    [{ 'token-url': h.token('ok', k), 'base-url': 'http://example.com' }, /baseUrl must be an https: URL/],
+    [{ 'token-url': h.token('ok', k), 'base-url': h.base('auto'), allow: '<script>' }, /permissions-policy feature/],
+    [{ 'token-url': h.token('ok', k), 'base-url': h.base('auto'), 'ready-on': 'later' }, /readyOn must be/],
+  ]) {
+    await p.evaluate(() => { window.errors.length = 0; });
+    await create(p, attrs);
+    const got = await p.evaluate(() => window.errors);
+    assert.equal(got.length, 1, `${JSON.stringify(attrs)}: one vlens:error`);
+    assert.deepEqual(got[0].slice(0, 3), ['vlens-verification', 'INVALID_ARGUMENT', 'widget']);
+    assert.match(got[0][3], needle);
+    await p.evaluate(() => window.el.remove());
+  }
+  // A bad property too, and the element mounts once it is fixed.
+  await p.evaluate(() => { window.errors.length = 0; });
+  await create(p, { 'base-url': h.base('auto') });
+  await p.evaluate(() => { window.el.tokenProvider = 42; });
+  assert.match((await p.evaluate(() => window.errors))[0][3], /tokenProvider/);
+  await p.evaluate((u) => { window.el.options = 'height: 700'; window.el.tokenProvider = u; }, h.token('ok', k));
+  assert.match((await p.evaluate(() => window.errors)).at(-1)[3], /options must be an object/);
+  await p.evaluate(() => { window.el.options = { height: 500 }; });
+  await waitCount(p, 'vlens:ready', 1);
+  // A bad value on the mounted element: reported; the session goes on.
+  await p.evaluate(() => { window.errors.length = 0; window.el.setAttribute('locale', 'fr'); });
+  assert.match((await p.evaluate(() => window.errors))[0][3], /locale must be 'en' or 'ar'/);
+  assert.equal(await p.evaluate(() => window.el.session.state), 'ready');
+  assert.deepEqual(p.pageErrors, [], 'nothing thrown into the page');
+  assert.ok(p.consoleErrors.length >= 9, 'each one on the console too');
+  await p.close();
+});
+
+test('a moved element keeps its session: moveBefore() and appendChild() alike, the same iframe, one token request', async () => {
+  const p = await open();
+  const k = key('move');
+  await p.evaluate(() => { for (const id of ['a', 'b']) document.body.append(Object.assign(document.createElement('div'), { id })); });
+  await create(p, { 'token-url': h.token('ok', k), 'base-url': h.base('auto') });
+  await waitCount(p, 'vlens:ready', 1);
+  await p.evaluate(() => { window.first = window.el.session; window.el.querySelector('iframe').__mark = 'first'; });
+  const moves = await p.evaluate(() => typeof Element.prototype.moveBefore === 'function'
+    ? ['moveBefore', 'appendChild'] : ['appendChild']);
+  for (const how of moves) {
+    await p.evaluate((how) => {
+      const to = document.getElementById(window.el.parentNode.id === 'a' ? 'b' : 'a');
+      if (how === 'moveBefore') to.moveBefore(window.el, null);
+      else to.appendChild(window.el);
+    }, how);
+    await settle();
+    const r = await p.evaluate(() => [window.el.session === window.first, window.first.state, window.el.querySelector('iframe') && window.el.querySelector('iframe').__mark, document.querySelectorAll('iframe').length]);
+    assert.deepEqual(r, [true, 'ready', 'first', 1], `${how}: the same session and iframe`);
+  }
+  assert.equal((await h.calls(k)).length, 1, 'one token request');
+  assert.equal(await count(p, 'vlens:destroy'), 0);
+  await sendFromApp(p, 'vlens-verification iframe', vlens('step', { step: 'after-move' }));
+  await waitCount(p, 'vlens:step', 1);
+  await p.close();
+});
+
+test('the locale, mode and ui attributes reach the session; open="false" closes it', async () => {
+  const p = await open();
+  await create(p, { 'token-url': h.token('ok', key('ar')), 'base-url': h.base('auto'), locale: 'ar', mode: 'modal', 'ready-on': 'message', debug: 'false' });
+  await p.waitFor(() => document.querySelector('dialog.vlens-modal')?.open, null, { what: 'the Arabic dialog' });
+  assert.deepEqual(await p.evaluate(() => [document.querySelector('dialog').lang, document.querySelector('dialog').dir]), ['ar', 'rtl']);
+  await p.evaluate(() => window.el.setAttribute('open', 'false'));
+  await p.waitFor(() => !document.querySelector('dialog'), null, { what: 'closed by open="false"' });
+  await p.evaluate(() => window.el.remove());
+  await create(p, { 'token-url': h.token('ok', key('bare')), 'base-url': h.base('auto'), ui: 'false' });
+  await waitCount(p, 'vlens:ready', 1);
+  assert.equal(await p.evaluate(() => window.el.querySelector(':scope > iframe') !== null && !window.el.querySelector('.vlens')), true, 'ui="false": the iframe straight in the element');
+  await p.close();
+});

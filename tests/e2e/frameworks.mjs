@@ -21,6 +21,33 @@ const vlensFromDist = {
   },
 };
 
+/**
+ * The core as the wrappers import it (`./index.js` next to them), with `mountVlens` spied on:
+ * `window.__mounts` holds `{ options, session, updates }` for every call, `updates` being
+ * what `session.update()` was given.
+ */
+const spyCore = {
+  name: 'spy-core',
+  setup(b) {
+    const core = JSON.stringify(path.join(distDir, 'index.js'));
+    b.onResolve({ filter: /^\.\/index\.js$/ }, (args) => (args.importer.startsWith(distDir) ? { path: 'spy', namespace: 'spy-core' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'spy-core' }, () => ({
+      resolveDir: distDir,
+      contents: `import { mountVlens as real } from ${core};
+export * from ${core};
+const mounts = (window.__mounts = []);
+export function mountVlens(element, provider, options) {
+  const call = { options, updates: [], session: null };
+  mounts.push(call);
+  const s = (call.session = real(element, provider, options));
+  const update = s.update;
+  s.update = (o) => { call.updates.push(o); return update.call(s, o); };
+  return s;
+}`,
+    }));
+  },
+};
+
 const page = (title, script) => `<!doctype html>
 <html><head><meta charset="utf-8"><title>${title}</title>
 <script src="/fixtures/gen/listeners.js"></script>
@@ -54,14 +81,15 @@ export async function buildFixtures() {
     ['react-dev', 'react-app.js', 'development'],
     ['react-prod', 'react-app.js', 'production'],
     ['vue', 'vue-app.js', 'production'],
+    ['entries', 'entries-app.js', 'production', [spyCore]],
   ];
-  for (const [name, entry, env] of bundles) {
+  for (const [name, entry, env, plugins = []] of bundles) {
     await build({
       entryPoints: [path.join(src, entry)],
       bundle: true,
       format: 'esm',
       outfile: path.join(genDir, `${name}.js`),
-      plugins: [vlensFromDist],
+      plugins: [vlensFromDist, ...plugins],
       define: {
         'process.env.NODE_ENV': JSON.stringify(env),
         __VUE_OPTIONS_API__: 'true', __VUE_PROD_DEVTOOLS__: 'false', __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false',

@@ -10,7 +10,9 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { dryRunFiles, pack, repo, node } from './pack.mjs';
+import { readmeExamples } from './readme-examples.mjs';
 
 const pkg = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8'));
 const ENTRIES = ['index', 'react', 'vue', 'element'];
@@ -51,12 +53,14 @@ test('package.json: exports with types/import/require for every entry, optional 
   assert.deepEqual(pkg.bin, { 'vlens-fake-app': './dist/fake-app-cli.js' });
 });
 
-test("dist/react.js and dist/react.cjs start with 'use client'; the wrappers import the core next to them", () => {
+test("dist/react.js and dist/react.cjs start with 'use client'; the wrappers import the core next to them and stay within 1.5 KiB gzipped", () => {
   for (const f of ['react.js', 'react.cjs']) assert.match(fs.readFileSync(path.join(repo, 'dist', f), 'utf8'), /^"use client";/);
   for (const e of ['react', 'vue', 'element']) {
     const esm = fs.readFileSync(path.join(repo, 'dist', `${e}.js`), 'utf8');
     assert.match(esm, /from"\.\/index\.js"/, `${e}.js imports ./index.js`);
     assert.ok(esm.length < 8000, `${e}.js is a small wrapper, not a second copy of the wasm (${esm.length} bytes)`);
+    const gz = gzipSync(esm, { level: 9 }).length;
+    assert.ok(gz <= 1536, `${e}.js stays within 1.5 KiB gzipped (${gz} bytes)`);
     assert.match(fs.readFileSync(path.join(repo, 'dist', `${e}.cjs`), 'utf8'), /require\("\.\/index\.cjs"\)/);
   }
 });
@@ -75,6 +79,9 @@ before(() => {
   const tarball = pack();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vlens-consumer-'));
   fs.cpSync(path.join(repo, 'tests', 'consumer'), dir, { recursive: true });
+  // The README's Vue examples, type-checked by vue-tsc with the rest (src/*.vue).
+  const examples = readmeExamples();
+  for (const name of ['vue', 'vue-modal']) fs.writeFileSync(path.join(dir, 'src', `readme-${name}.vue`), examples[name]);
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({
     name: 'vlens-consumer', private: true, type: 'module',
     dependencies: {

@@ -18,16 +18,10 @@ import { pathToFileURL } from 'node:url';
 import { launchBrowser } from './harness.mjs';
 import { startRustServer, Demo } from './rust-server.mjs';
 import { install, repo } from './pack.mjs';
+import { readmeExamples } from './readme-examples.mjs';
 
 const distDir = process.env.VLENS_DIST ? path.resolve(process.env.VLENS_DIST) : path.join(repo, 'dist');
 const WAIT = { timeout: 10000, polling: 25 };
-
-/** `{ name: code }` for every marked example of README.md. */
-export function readmeExamples(text = fs.readFileSync(path.join(repo, 'README.md'), 'utf8')) {
-  const out = {};
-  for (const m of text.matchAll(/<!-- example: ([a-z-]+) -->\n```[a-z]*\n([\s\S]*?)\n```/g)) out[m[1]] = `${m[2]}\n`;
-  return out;
-}
 
 let server;
 let browser;
@@ -113,7 +107,7 @@ async function runPage() {
 }
 
 test('the README has every usage example, in order', () => {
-  assert.deepEqual(Object.keys(examples), ['script-tag', 'custom-element', 'es-module', 'react', 'vue', 'next-route', 'next-page', 'modal']);
+  assert.deepEqual(Object.keys(examples), ['script-tag', 'custom-element', 'es-module', 'react', 'vue', 'react-modal', 'vue-modal', 'next-route', 'next-page', 'modal']);
   const readme = fs.readFileSync(path.join(repo, 'README.md'), 'utf8');
   assert.ok(readme.indexOf('## Usage') < readme.indexOf('## Reference') && readme.indexOf('## Usage') < 1200, 'the README starts with usage');
 });
@@ -180,39 +174,62 @@ test('README example vue: built by Vite with the installed tarball, through to c
   await runPage();
 });
 
-test('README example Next.js: route.ts answers a token (forwarding to the server without VLENS_API_KEY); page.tsx through to completion', async () => {
+test('README example Next.js: route.ts answers a token (VLENS_DEV_SERVER: forwarded to the server), and without configuration an error, never a silent local call; page.tsx through to completion, and the default baseUrl when NEXT_PUBLIC_VLENS_BASE_URL is unset', async () => {
   const file = path.join(siteDir, '..', `vlens-route-${process.pid}.mjs`);
   tmp.push(file);
   fs.writeFileSync(file, transformSync(localise(examples['next-route']), { loader: 'ts', format: 'esm' }).code);
-  const saved = process.env.VLENS_API_KEY;
+  const saved = [process.env.VLENS_API_KEY, process.env.VLENS_DEV_SERVER];
   delete process.env.VLENS_API_KEY;
+  delete process.env.VLENS_DEV_SERVER;
+  const consoleError = console.error;
   try {
     const { POST } = await import(pathToFileURL(file).href);
+    const logged = [];
+    console.error = (...args) => logged.push(args.join(' '));
+    const refused = await POST();
+    console.error = consoleError;
+    assert.equal(refused.status, 500, 'not configured: an error, not a call to a local address');
+    assert.match((await refused.json()).error, /not configured/);
+    assert.match(logged.join('\n'), /VLENS_API_KEY/, 'the server log says what to set');
+
+    process.env.VLENS_DEV_SERVER = server.host;
     const res = await POST();
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('cache-control'), 'no-store');
     assert.match((await res.json()).token, /./);
     route = () => POST();
-    viteBuild('react', {
+    // What Next.js does with NEXT_PUBLIC_* variables: inline them at build time.
+    const nextBuild = (baseUrl) => viteBuild('react', {
       'index.html': html('main.jsx'), 'main.jsx': reactMain('page.tsx'), 'page.tsx': localise(examples['next-page']),
-      // What Next.js does with NEXT_PUBLIC_* variables: inline them at build time (unset here).
-      'vite.config.js': "import react from '@vitejs/plugin-react';\nexport default { plugins: [react()], define: { 'process.env.NEXT_PUBLIC_VLENS_BASE_URL': 'undefined' }, logLevel: 'error' };\n",
+      'vite.config.js': `import react from '@vitejs/plugin-react';\nexport default { plugins: [react()], define: { 'process.env.NEXT_PUBLIC_VLENS_BASE_URL': ${JSON.stringify(JSON.stringify(baseUrl))} }, logLevel: 'error' };\n`,
     });
+    nextBuild(undefined);
+    const page = await browser.context.newPage();
+    await page.route('https://app.vlenseg.com/**', (r) => r.fulfill({ status: 204 })); // nothing leaves the machine
+    await page.goto(`http://127.0.0.1:${site.address().port}/`);
+    await page.waitForFunction(() => !!document.querySelector('iframe'), null, WAIT);
+    assert.match(await page.getAttribute('iframe', 'src'), /^https:\/\/app\.vlenseg\.com\/session\?token=/, 'unset: the production app, not a local URL');
+    await page.close();
+    nextBuild(server.mock);
     await runPage();
   } finally {
+    console.error = consoleError;
     route = null;
-    if (saved !== undefined) process.env.VLENS_API_KEY = saved;
+    for (const [name, value] of [['VLENS_API_KEY', saved[0]], ['VLENS_DEV_SERVER', saved[1]]]) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
   }
 });
 
-test('README example modal: verbatim HTML page; the button opens the dialog, completion closes it; again, and Escape cancels with reason closed', async () => {
-  route = null;
-  resetSite({ 'index.html': localise(examples.modal) });
+/** Opens the site, opens the dialog with #verify, goes through to completion (the dialog closes, focus returns to the button), then opens it again and closes it with Escape, and opens it once more. */
+async function runModal() {
   const page = await browser.context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   await page.goto(`http://127.0.0.1:${site.address().port}/`);
+  await page.waitForSelector('#verify');
   assert.equal(await page.textContent('#status'), 'Not started');
   assert.equal(await page.$('iframe'), null, 'nothing before the button');
 
@@ -221,20 +238,49 @@ test('README example modal: verbatim HTML page; the button opens the dialog, com
   const frame = await (await page.$('dialog iframe')).contentFrame();
   await frame.waitForFunction(() => !!window.__vlensMock, null, WAIT);
   for (const [from, to] of [['registration', 'kyc'], ['kyc', 'sign']]) {
+    if (from === 'registration') await frame.fill('[data-testid="full-name"]', 'Sara Ahmed');
     await page.waitForFunction((s) => document.getElementById('status').textContent === `Step: ${s}`, from, WAIT);
     await Demo.next(frame, from, to);
   }
   await Demo.waitScreen(frame, 'sign');
   await frame.dispatchEvent('[data-testid="next"]', 'click'); // completes: the dialog closes
   await page.waitForFunction(() => document.getElementById('status').textContent === 'Done: completed', null, WAIT);
-  assert.equal(await page.$('dialog'), null, 'the dialog closed on completion');
+  await page.waitForFunction(() => !document.querySelector('dialog'), null, WAIT);
   assert.equal(await page.evaluate(() => document.activeElement.id), 'verify', 'focus back on the button');
 
+  // `open` followed (onOpenChange / v-model:open): the button opens a new session.
   await page.click('#verify');
   await page.waitForFunction(() => document.getElementById('status').textContent === 'Step: registration', null, WAIT);
   await page.keyboard.press('Escape');
   await page.waitForFunction(() => document.getElementById('status').textContent === 'Done: cancelled', null, WAIT);
-  assert.equal(await page.$('dialog'), null, 'Escape closed it');
+  await page.waitForFunction(() => !document.querySelector('dialog'), null, WAIT);
+  await page.click('#verify');
+  await page.waitForFunction(() => document.querySelector('dialog.vlens-modal')?.open, null, WAIT);
   assert.deepEqual(errors, []);
   await page.close();
+}
+
+test('README example react-modal: built by Vite, StrictMode; open and onOpenChange: opened by the button, completed, reopened, closed with Escape', async () => {
+  route = null;
+  viteBuild('react', {
+    'index.html': html('main.jsx'), 'main.jsx': reactMain('App.jsx'), 'App.jsx': localise(examples['react-modal']),
+    'vite.config.js': "import react from '@vitejs/plugin-react';\nexport default { plugins: [react()] };\n",
+  });
+  await runModal();
+});
+
+test('README example vue-modal: built by Vite; v-model:open: opened by the button, completed, reopened, closed with Escape', async () => {
+  route = null;
+  viteBuild('vue', {
+    'index.html': html('main.js'), 'App.vue': localise(examples['vue-modal']),
+    'main.js': "import { createApp } from 'vue';\nimport App from './App.vue';\ndocument.body.insertAdjacentHTML('afterbegin', '<div id=\"app\"></div>');\ncreateApp(App).mount('#app');\n",
+    'vite.config.js': "import vue from '@vitejs/plugin-vue';\nexport default { plugins: [vue()] };\n",
+  });
+  await runModal();
+});
+
+test('README example modal: verbatim HTML page; the button opens the dialog, completion closes it (focus back on the button); again, and Escape cancels with reason closed', async () => {
+  route = null;
+  resetSite({ 'index.html': localise(examples.modal) });
+  await runModal();
 });

@@ -165,6 +165,11 @@ const state: VlensState = s1.state;
 const frame: HTMLIFrameElement | null = s1.iframe;
 s1.refresh();
 s1.destroy();
+s1.update({ locale: 'ar', messages: { retry: 'Again' }, height: '80vh', width: undefined, maxHeight: 900, debug: true });
+// @ts-expect-error mode needs a new session: update() does not take it
+s1.update({ mode: 'modal' });
+// @ts-expect-error a height is a number or a CSS length
+s1.update({ height: true });
 // @ts-expect-error state is read-only
 s1.state = 'ready';
 // @ts-expect-error iframe is read-only
@@ -260,6 +265,7 @@ assertType<
     | 'LOAD_TIMEOUT'
     | 'APP_ERROR'
     | 'CAMERA_BLOCKED'
+    | 'INVALID_ARGUMENT'
   >
 >();
 // @ts-expect-error a wrong union is caught by the equality helper

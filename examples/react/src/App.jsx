@@ -30,7 +30,7 @@ export function App() {
       </p>
       <VlensVerification
         id="vlens"
-        className="vlens"
+        className="kyc"
         tokenProvider={tokenProvider}
         baseUrl={baseUrl}
         height={700}

@@ -43,4 +43,13 @@ export function Hooked() {
   return <div ref={ref} />;
 }
 
-export const props: VlensVerificationProps = { tokenProvider: '/x' };
+export function Dialog({ open, setOpen }: { open: boolean; setOpen: (open: boolean) => void }) {
+  return <VlensVerification tokenProvider="/x" mode="modal" locale="ar" open={open} onOpenChange={setOpen} readyOn="message" debug />;
+}
+
+export function BadOpenChange() {
+  // @ts-expect-error: onOpenChange takes a boolean
+  return <VlensVerification tokenProvider="/x" onOpenChange={(open: string) => open.trim()} />;
+}
+
+export const props: VlensVerificationProps = { tokenProvider: '/x', open: false, parseMessage: (d) => ({ type: String(d) }) };
