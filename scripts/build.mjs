@@ -3,13 +3,14 @@
 //   dist/vlens.js               classic script: the global `Vlens` and <vlens-verification>
 //   dist/react.js|vue.js|element.js (+ .cjs)  the wrappers, importing the core next to them
 //   dist/*.d.ts (+ .d.cts)      copied from types/
-// The wasm is inlined, deflated then base64 (virtual module `vlens:wasm`), and instantiated
-// synchronously by js/entry.js, so consumers need no bundler configuration.
+// The wasm is inlined, deflated then base64 (virtual module `vlens:wasm`), and compiled and
+// instantiated asynchronously by js/entry.js, so consumers need no bundler configuration.
 // Run after `wasm-pack build ... --out-dir pkg --out-name vlens_widget`.
 import { build } from 'esbuild';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createHash } from 'node:crypto';
 import { deflateRawSync, gzipSync } from 'node:zlib';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -27,8 +28,10 @@ for (const f of [wasmPath, gluePath]) {
 
 const wasm = readFileSync(wasmPath);
 // Deflated before base64: gzip cannot see through base64, so a host serving the bundle
-// compressed ships about 10 KB less this way; js/entry.js inflates it synchronously.
+// compressed ships about 10 KB less this way; js/entry.js inflates it with DecompressionStream.
 const wasmDeflated = deflateRawSync(wasm, { level: 9 }).toString('base64');
+// Names this build's module page-wide, so copies of it (script tag + ES module) compile it once.
+const wasmHash = createHash('sha256').update(wasm).digest('hex').slice(0, 16);
 
 /** @type {import('esbuild').Plugin} */
 const vlensPlugin = {
@@ -37,7 +40,7 @@ const vlensPlugin = {
     // (a) the inlined wasm
     b.onResolve({ filter: /^vlens:wasm$/ }, () => ({ path: 'wasm', namespace: 'vlens-wasm' }));
     b.onLoad({ filter: /.*/, namespace: 'vlens-wasm' }, () => ({
-      contents: `export default ${JSON.stringify(wasmDeflated)}; export const size = ${wasm.length};`,
+      contents: `export default ${JSON.stringify(wasmDeflated)}; export const hash = ${JSON.stringify(wasmHash)};`,
       loader: 'js',
     }));
     // (b) wasm-bindgen copies `#[wasm_bindgen(module = "/js/x.js")]` files to
@@ -64,9 +67,9 @@ const common = {
   legalComments: 'none',
   logLevel: 'warning',
   plugins: [vlensPlugin],
-  // The glue's default async init (never called: we use initSync) computes
-  // `new URL('vlens_widget_bg.wasm', import.meta.url)`. It is tree-shaken away;
-  // the define keeps the iife and CJS builds free of import.meta in any case.
+  // The glue's init, when given no module, computes `new URL('vlens_widget_bg.wasm',
+  // import.meta.url)`; js/entry.js always passes the compiled module, and the define keeps
+  // the iife and CJS builds free of import.meta.
   define: { 'import.meta.url': '"about:blank"' },
 };
 const js = (name) => join(root, 'js', name);

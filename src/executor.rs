@@ -22,7 +22,7 @@ use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
 use core::cell::{Cell, RefCell};
-use js_sys::{Function, Promise};
+use js_sys::Function;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{AbortController, Document, Element, EventTarget, HtmlIFrameElement, MessageEvent};
@@ -143,7 +143,6 @@ pub(crate) struct Exec {
     timers: RefCell<[Option<JsValue>; 3]>,
     attempt: RefCell<Option<(Attempt, AbortController)>>,
     resolve: RefCell<Option<Function>>,
-    result: Promise,
 }
 
 fn dispatcher() -> Function {
@@ -186,7 +185,12 @@ fn container(doc: &Document, value: &JsValue) -> Result<Element, WidgetError> {
 }
 
 /// Mounts a session; see `mountVlens` in the README. No event fires before it returns.
-pub(crate) fn mount(element: &JsValue, token_provider: &JsValue, options: &JsValue) -> Result<Rc<Exec>, WidgetError> {
+pub(crate) fn mount(
+    element: &JsValue,
+    token_provider: &JsValue,
+    options: &JsValue,
+    resolve: Function,
+) -> Result<Rc<Exec>, WidgetError> {
     let doc = document().ok_or_else(|| {
         WidgetError::invalid("mountVlens needs a browser document: call it in the browser, e.g. from useEffect or onMounted, not during server-side rendering")
     })?;
@@ -212,8 +216,6 @@ pub(crate) fn mount(element: &JsValue, token_provider: &JsValue, options: &JsVal
         old.input(Input::Destroy);
     }
 
-    let mut resolve = None;
-    let result = Promise::new(&mut |res, _rej| resolve = Some(res));
     let id = NEXT_ID.0.get();
     NEXT_ID.0.set(id.wrapping_add(1));
     let seed = (js_sys::Math::random() * 4_294_967_295.0) as u32;
@@ -236,8 +238,7 @@ pub(crate) fn mount(element: &JsValue, token_provider: &JsValue, options: &JsVal
         listeners: RefCell::new(Vec::new()),
         timers: RefCell::new([None, None, None]),
         attempt: RefCell::new(None),
-        resolve: RefCell::new(resolve),
-        result,
+        resolve: RefCell::new(Some(resolve)),
     });
     SESSIONS.0.borrow_mut().push(exec.clone());
     let global: EventTarget = js_sys::global().unchecked_into();
@@ -264,11 +265,6 @@ impl Exec {
     /// The iframe on show, if any.
     pub(crate) fn iframe(&self) -> Option<HtmlIFrameElement> {
         self.frame.borrow().clone()
-    }
-
-    /// `session.result`.
-    pub(crate) fn result(&self) -> Promise {
-        self.result.clone()
     }
 
     /// The session's number, by which its handle finds it while it lives.
