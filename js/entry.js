@@ -25,6 +25,14 @@ let ready; // the module is instantiated, or `blocked` says why it cannot be
 let blocked;
 const queue = []; // what was asked before `ready`, in order
 
+// A new task (MessageChannel: not faked by test suites' fake timers, unlike setTimeout).
+const tick = () =>
+  new Promise((r) => {
+    const c = new MessageChannel();
+    c.port1.onmessage = () => (c.port1.close(), r());
+    c.port2.postMessage(0);
+  });
+
 const later = (f) => {
   if (ready) queueMicrotask(f);
   else queue.push(f), preload();
@@ -49,6 +57,15 @@ async function compile() {
 export function preload() {
   return (loading ||= (globalThis[KEY] ||= compile())
     .then((module) => init({ module_or_path: module }))
+    .then(tick)
+    // V8 compiles a wasm function on its first call, on the main thread: the largest, mount's,
+    // is compiled here in a task of its own, by a call that stops at its first check.
+    .then(() => {
+      try {
+        mount(undefined, undefined, 0, null);
+      } catch {}
+    })
+    .then(tick)
     .catch((cause) => {
       // Almost always a Content-Security-Policy without 'wasm-unsafe-eval': say so.
       blocked = new VlensError('WASM_BLOCKED', `vlens-widget could not compile its WebAssembly (${cause && cause.message}): if the page sends a Content-Security-Policy, add 'wasm-unsafe-eval' to script-src`);

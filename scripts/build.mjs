@@ -98,7 +98,7 @@ await build({ ...common, entryPoints: [js('entry.js')], format: 'cjs', outfile: 
 // `var Vlens` is global in a classic script; the footer makes it global too when a
 // bundler imports the file as a module (`import 'vlens-widget/script'`).
 const toGlobal = 'typeof globalThis!=="undefined"&&(globalThis.Vlens=Vlens);';
-await build({ ...common, entryPoints: [js('script.js')], format: 'iife', globalName: 'Vlens', outfile: join(distDir, 'vlens.js'), footer: { js: toGlobal } });
+await build({ ...common, entryPoints: [js('script.js')], format: 'iife', globalName: 'Vlens', outfile: join(distDir, 'vlens.js'), footer: { js: toGlobal }, banner: { js: '//# allFunctionsCalledOnLoad' } });
 // `require('vlens-widget/script')`: the same, sharing dist/index.cjs.
 await build({
   ...common, entryPoints: [js('script.js')], format: 'cjs', outfile: join(distDir, 'script.cjs'),

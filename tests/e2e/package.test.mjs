@@ -88,11 +88,11 @@ const run = (...args) => JSON.parse(node(args, path.join(dir, 'node')).trim().sp
 
 test('every entry by import and by require in Node, without a DOM', () => {
   const expected = {
-    core: ['VlensError', 'mountVlens'], react: ['VlensVerification', 'useVlens'], vue: ['VlensVerification', 'useVlens'],
+    core: ['VlensError', 'mountVlens', 'preload'], react: ['VlensVerification', 'useVlens'], vue: ['VlensVerification', 'useVlens'],
     element: ['VlensVerificationElement'], version: pkg.version, element_class: 'undefined', global: 'object',
   };
   assert.deepEqual(run('entries.mjs'), { ...expected, script: [] });
-  assert.deepEqual(run('entries.cjs'), { ...expected, script: ['VlensError', 'mountVlens'] });
+  assert.deepEqual(run('entries.cjs'), { ...expected, script: ['VlensError', 'mountVlens', 'preload'] });
 });
 
 for (const env of ['jsdom', 'happy-dom']) {
