@@ -176,22 +176,25 @@ parent.postMessage({ source: 'vlens', version: 1, type: 'ready' }, '*');
 parent.postMessage('bench:loaded', '*');
 </script></body></html>`,
 
-  // Section 4: capture the wasm memory (wasm-bindgen's initSync uses new WebAssembly.Instance)
+  // Section 4: capture the wasm memory (from WebAssembly.instantiate, or new WebAssembly.Instance)
   // before the widget's script runs, then Node runs the cycles and reads CDP counters.
   mem: (o, q) => `<!doctype html><html><head><meta charset="utf-8"><title>memory</title><script>
 window.wasmMemories = [];
-const Instance = WebAssembly.Instance;
-WebAssembly.Instance = function (module, imports) {
-  const instance = new Instance(module, imports);
+const keep = (instance) => {
   for (const v of Object.values(instance.exports)) if (v instanceof WebAssembly.Memory) wasmMemories.push(v);
   return instance;
 };
+const Instance = WebAssembly.Instance;
+WebAssembly.Instance = function (module, imports) { return keep(new Instance(module, imports)); };
 WebAssembly.Instance.prototype = Instance.prototype;
+const instantiate = WebAssembly.instantiate;
+WebAssembly.instantiate = (...a) => instantiate(...a).then((r) => (r instanceof Instance ? keep(r) : (keep(r.instance), r)));
 </script><script src="${src(q.get('impl') === 'ours' ? 'ours' : 'baseline')}"></script>
 </head><body><div id="c"></div><script>${common(o)}
 const impl = ${JSON.stringify(q.get('impl'))};
 window.wasmBytes = () => wasmMemories.reduce((n, m) => n + m.buffer.byteLength, 0);
 window.cycles = async (n) => {
+  if (impl === 'ours') await Vlens.preload();
   const el = document.getElementById('c');
   for (let i = 0; i < n; i++) {
     const s = mount(impl, el, ORIGINS.app + '/nocontent');

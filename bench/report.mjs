@@ -73,7 +73,7 @@ export function lines({ size, tti, task, click, msg, mem }) {
   }
 
   if (task) {
-    const T = `Longest main-thread task from script insertion to iframe (ms, Chrome trace, ${task.ours.n} fresh page loads each)`;
+    const T = `Longest main-thread task from script insertion to iframe (ms of thread time, Chrome trace, ${task.ours.n} fresh page loads each)`;
     const med = pick((id) => task[id] && task[id].median);
     out.push({
       section: T, label: 'longest task of the load, median over loads', fmt: ms, values: med,

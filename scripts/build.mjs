@@ -6,12 +6,13 @@
 // The wasm is inlined, deflated then base64 (virtual module `vlens:wasm`), and compiled and
 // instantiated asynchronously by js/entry.js, so consumers need no bundler configuration.
 // Run after `wasm-pack build ... --out-dir pkg --out-name vlens_widget`.
+import { deflateAsync } from '@gfx/zopfli';
 import { build } from 'esbuild';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
-import { deflateRawSync, gzipSync } from 'node:zlib';
+import { gzipSync, inflateRawSync } from 'node:zlib';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const pkgDir = join(root, 'pkg');
@@ -29,7 +30,10 @@ for (const f of [wasmPath, gluePath]) {
 const wasm = readFileSync(wasmPath);
 // Deflated before base64: gzip cannot see through base64, so a host serving the bundle
 // compressed ships about 10 KB less this way; js/entry.js inflates it with DecompressionStream.
-const wasmDeflated = deflateRawSync(wasm, { level: 9 }).toString('base64');
+// Zopfli writes plain deflate about 7% smaller than zlib's level 9 (2.5 KB here), in seconds.
+const deflated = Buffer.from(await deflateAsync(wasm, { numiterations: 15 }));
+if (!inflateRawSync(deflated).equals(wasm)) throw new Error('build.mjs: zopfli output does not inflate back to the wasm');
+const wasmDeflated = deflated.toString('base64');
 // Names this build's module page-wide, so copies of it (script tag + ES module) compile it once.
 const wasmHash = createHash('sha256').update(wasm).digest('hex').slice(0, 16);
 
