@@ -11,6 +11,7 @@ import { build } from 'esbuild';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { shortNames } from './short-names.mjs';
 import { createHash } from 'node:crypto';
 import { gzipSync, inflateRawSync } from 'node:zlib';
 
@@ -27,7 +28,7 @@ for (const f of [wasmPath, gluePath]) {
   }
 }
 
-const wasm = readFileSync(wasmPath);
+const { wasm, glue } = shortNames(readFileSync(wasmPath), readFileSync(gluePath, 'utf8'));
 // Deflated before base64: gzip cannot see through base64, so a host serving the bundle
 // compressed ships about 10 KB less this way; js/entry.js inflates it with DecompressionStream.
 // Zopfli writes plain deflate about 7% smaller than zlib's level 9 (2.5 KB here), in seconds.
@@ -41,8 +42,9 @@ const wasmHash = createHash('sha256').update(wasm).digest('hex').slice(0, 16);
 const vlensPlugin = {
   name: 'vlens',
   setup(b) {
-    // (a) the inlined wasm
+    // (a) the inlined wasm, and the glue with the same short names (scripts/short-names.mjs)
     b.onResolve({ filter: /^vlens:wasm$/ }, () => ({ path: 'wasm', namespace: 'vlens-wasm' }));
+    b.onLoad({ filter: /[\\/]pkg[\\/]vlens_widget\.js$/ }, () => ({ contents: glue, loader: 'js', resolveDir: pkgDir }));
     b.onLoad({ filter: /.*/, namespace: 'vlens-wasm' }, () => ({
       contents: `export default ${JSON.stringify(wasmDeflated)}; export const hash = ${JSON.stringify(wasmHash)};`,
       loader: 'js',
