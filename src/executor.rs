@@ -6,7 +6,7 @@
 //! listeners are removed, its timers cleared, its provider call aborted; a late answer
 //! finds no session under its number and is dropped.
 
-use crate::error::WidgetError;
+use crate::error::{invalid, WidgetError};
 use crate::events::{self, Callbacks};
 use crate::iframe::{self, Look};
 use crate::js;
@@ -170,17 +170,20 @@ fn container(doc: &Document, value: &JsValue) -> Result<Element, WidgetError> {
         return Ok(value.clone().unchecked_into());
     }
     let Some(selector) = value.as_string() else {
-        return Err(WidgetError::invalid(
+        return Err(invalid!(
+            "element",
             "element must be a DOM Element or a CSS selector string such as '#vlens' (or null with mode: 'modal')",
         ));
     };
     match doc.query_selector(&selector) {
         Ok(Some(el)) => Ok(el),
-        Ok(None) => Err(WidgetError::invalid(
-            ["element: no element matches the selector '", &selector, "'; mount after the container is in the page"]
-                .concat(),
+        Ok(None) => Err(invalid!(
+            "element",
+            "element: no element matches the selector '",
+            &selector,
+            "'; mount after the container is in the page"
         )),
-        Err(_) => Err(WidgetError::invalid(["element: '", &selector, "' is not a valid CSS selector"].concat())),
+        Err(_) => Err(invalid!("element", "element: '", &selector, "' is not a valid CSS selector")),
     }
 }
 
@@ -192,10 +195,11 @@ pub(crate) fn mount(
     resolve: Function,
 ) -> Result<Rc<Exec>, WidgetError> {
     let doc = document().ok_or_else(|| {
-        WidgetError::invalid("mountVlens needs a browser document: call it in the browser, e.g. from useEffect or onMounted, not during server-side rendering")
+        // js/entry.js checks first and says why; this keeps the engine safe on its own.
+        invalid!("document", "mountVlens needs a browser document")
     })?;
     if !options.is_undefined() && !options.is_null() && (!options.is_object() || js_sys::Array::is_array(options)) {
-        return Err(WidgetError::invalid("options must be an object, such as { height: 700, onComplete }"));
+        return Err(invalid!("options", "options must be an object, such as { height: 700, onComplete }"));
     }
     let entries = js::own_entries(options).into_iter().map(|(k, v)| (k, js::value(v))).collect();
     let cfg = options::read(entries, &Browser)?;

@@ -60,7 +60,12 @@ extern "C" {
 /// only that number, so a destroyed session's memory is freed at once, not when the page drops
 /// the handle, and no wasm-bindgen class (with its finaliser) ships.
 #[wasm_bindgen]
-pub fn mount(element: JsValue, token_provider: JsValue, options: JsValue, resolve: js_sys::Function) -> Result<u32, JsValue> {
+pub fn mount(
+    element: JsValue,
+    token_provider: JsValue,
+    options: JsValue,
+    resolve: js_sys::Function,
+) -> Result<u32, JsValue> {
     match executor::mount(&element, &token_provider, &options, resolve) {
         Ok(exec) => Ok(exec.id()),
         Err(e) => Err(VlensErrorJs::new(e.code.as_str(), &e.message).into()),

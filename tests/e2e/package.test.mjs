@@ -17,15 +17,15 @@ const ENTRIES = ['index', 'react', 'vue', 'element'];
 const SHIPPED = [
   'LICENSE', 'README.md', 'package.json',
   'docs/behaviour.md', 'docs/protocol.md', 'docs/server.md',
-  ...ENTRIES.flatMap((e) => [`dist/${e}.js`, `dist/${e}.cjs`, `dist/${e}.d.ts`, `dist/${e}.d.cts`]),
-  'dist/vlens.js', 'dist/script.cjs', 'dist/vlens.d.ts', 'dist/vlens.d.cts',
+  ...ENTRIES.flatMap((e) => [`dist/${e}.js`, `dist/${e}.cjs`, `dist/${e}.d.ts`, `dist/${e}.d.cts`, `dist/${e}.dev.js`, `dist/${e}.dev.cjs`]),
+  'dist/vlens.js', 'dist/script.cjs', 'dist/vlens.d.ts', 'dist/vlens.d.cts', 'dist/vlens.dev.js', 'dist/script.dev.cjs',
 ].sort();
 
 test('npm pack --dry-run lists exactly the shipped files', () => {
   assert.deepEqual(dryRunFiles(), SHIPPED);
 });
 
-test('package.json: exports with types/import/require for every entry, optional peers, sideEffects, prepack, repository', () => {
+test('package.json: exports with types/import/require (and the development build) for every entry, optional peers, sideEffects, prepack, repository', () => {
   const subpaths = ['.', './react', './vue', './element', './script'];
   assert.deepEqual(Object.keys(pkg.exports).sort(), [...subpaths, './package.json'].sort());
   assert.equal(pkg.exports['./package.json'], './package.json');
@@ -33,7 +33,8 @@ test('package.json: exports with types/import/require for every entry, optional 
     const e = pkg.exports[sp];
     assert.deepEqual(Object.keys(e), ['import', 'require'], `${sp}: import and require`);
     for (const cond of ['import', 'require']) {
-      assert.deepEqual(Object.keys(e[cond]), ['types', 'default'], `${sp} ${cond}: types first, then default`);
+      assert.deepEqual(Object.keys(e[cond]), ['types', 'development', 'default'], `${sp} ${cond}: types first, then development, then default`);
+      assert.equal(e[cond].development, e[cond].default.replace(/(\.c?js)$/, '.dev$1'), `${sp} ${cond}: the development build beside the default`);
       for (const f of Object.values(e[cond])) assert.ok(SHIPPED.includes(f.slice(2)), `${sp} ${cond}: ${f} is shipped`);
     }
     assert.match(e.require.default, /\.cjs$/, `${sp}: require gets CommonJS`);
@@ -41,7 +42,7 @@ test('package.json: exports with types/import/require for every entry, optional 
   }
   assert.deepEqual(pkg.peerDependencies, { react: '>=18', vue: '>=3.3' });
   assert.deepEqual(pkg.peerDependenciesMeta, { react: { optional: true }, vue: { optional: true } });
-  assert.deepEqual(pkg.sideEffects.sort(), ['./dist/element.cjs', './dist/element.js', './dist/script.cjs', './dist/vlens.js']);
+  assert.deepEqual(pkg.sideEffects.sort(), ['./dist/element.cjs', './dist/element.dev.cjs', './dist/element.dev.js', './dist/element.js', './dist/script.cjs', './dist/script.dev.cjs', './dist/vlens.dev.js', './dist/vlens.js']);
   assert.equal(pkg.scripts.prepack, 'npm run build');
   assert.ok(pkg.repository && pkg.repository.url, 'a repository');
   assert.equal(pkg.main, './dist/index.cjs');
@@ -53,6 +54,7 @@ test("dist/react.js and dist/react.cjs start with 'use client'; the wrappers imp
   for (const e of ['react', 'vue', 'element']) {
     const esm = fs.readFileSync(path.join(repo, 'dist', `${e}.js`), 'utf8');
     assert.match(esm, /from"\.\/index\.js"/, `${e}.js imports ./index.js`);
+    assert.match(fs.readFileSync(path.join(repo, 'dist', `${e}.dev.js`), 'utf8'), /from"\.\/index\.dev\.js"/, `${e}.dev.js imports ./index.dev.js`);
     assert.ok(esm.length < 8000, `${e}.js is a small wrapper, not a second copy of the wasm (${esm.length} bytes)`);
     assert.match(fs.readFileSync(path.join(repo, 'dist', `${e}.cjs`), 'utf8'), /require\("\.\/index\.cjs"\)/);
   }

@@ -148,7 +148,7 @@ test('a bad call made before the module is ready is reported (vlens:error, onErr
   const detail = await p.waitEvent('bad', 'vlens:error');
   assert.equal(detail.code, 'INVALID_ARGUMENT');
   assert.deepEqual([detail.recoverable, detail.source], [false, 'widget']);
-  assert.match(detail.message, /baseUrl must be an https: URL/);
+  assert.match(detail.message, /^baseUrl is not valid\b/);
   assert.deepEqual(await p.dom('bad').then((d) => d.map((e) => e.type)), ['vlens:error', 'vlens:state'], 'on the element');
   assert.deepEqual(await p.evaluate(() => T.s.bad.cb.onError.map((d) => d.code)), ['INVALID_ARGUMENT']);
   assert.deepEqual(await p.states('bad'), ['error']);
@@ -156,15 +156,31 @@ test('a bad call made before the module is ready is reported (vlens:error, onErr
   assert.deepEqual(await p.result('bad'), { status: 'error', error: { code: 'INVALID_ARGUMENT', message: detail.message } });
   // No element to report on: the page's body.
   await p.waitFor(() => T.body.some((e) => e.type === 'vlens:error' && !e.target), null, { what: 'vlens:error on body' });
-  assert.deepEqual(await p.evaluate(async () => [T.nosel.state, await T.nosel.result]), ['error', {
-    status: 'error', error: { code: 'INVALID_ARGUMENT', message: "element: no element matches the selector '#nothing-here'; mount after the container is in the page" },
-  }]);
-  assert.ok(p.consoleErrors.some((m) => /baseUrl must be an https: URL/.test(m)), 'console.error');
+  const nosel = await p.evaluate(async () => [T.nosel.state, await T.nosel.result]);
+  assert.deepEqual(nosel, ['error', { status: 'error', error: { code: 'INVALID_ARGUMENT', message: nosel[1].error.message } }]);
+  assert.match(nosel[1].error.message, /^element is not valid\b/);
+  assert.ok(p.consoleErrors.some((m) => m.includes(detail.message)), 'console.error');
   assert.equal((await h.calls(k)).length, 0, 'the provider is never called');
   await p.evaluate(() => T.s.bad.session.destroy());
   assert.deepEqual(await p.types('bad', true), ['vlens:error', 'vlens:state', 'vlens:state', 'vlens:destroy']);
   assert.equal(await p.state('bad'), 'destroyed');
   assert.deepEqual(p.pageErrors, []);
+  await p.close();
+});
+
+test('argument errors: the production build names the argument and where to read more; the development build says what is wrong', async () => {
+  const p = await h.open('/host-esm.html');
+  const r = await p.evaluate(async () => {
+    const messages = {};
+    for (const [build, url] of [['prod', '/dist/index.js'], ['dev', '/dist/index.dev.js']]) {
+      const m = await import(url);
+      await m.preload();
+      try { m.mountVlens(document.body, '/t', { baseUrl: 'http://example.com' }); } catch (e) { messages[build] = `${e.code}: ${e.message}`; }
+    }
+    return messages;
+  });
+  assert.equal(r.prod, 'INVALID_ARGUMENT: baseUrl is not valid. The development build of vlens-widget (the "development" export condition, or dist/vlens.dev.js) says why; the README\'s mountVlens reference lists every argument and option');
+  assert.equal(r.dev, 'INVALID_ARGUMENT: baseUrl must be an https: URL such as https://app.vlenseg.com; http: is allowed only for localhost, 127.0.0.1 and [::1]');
   await p.close();
 });
 
