@@ -58,12 +58,15 @@ export function preload() {
   return (loading ||= (globalThis[KEY] ||= compile())
     .then((module) => init({ module_or_path: module }))
     .then(tick)
-    // V8 compiles a wasm function on its first call, on the main thread: the largest, mount's,
-    // is compiled here in a task of its own, by a call that stops at its first check.
+    // V8 compiles a wasm function on its first call, on the main thread. The largest (mount,
+    // the engine, the dispatcher) are compiled here, in a task of their own, by a session in
+    // an element outside the page that is destroyed before it starts: it calls no provider,
+    // draws nothing, and its listener and events go with it.
     .then(() => {
+      const none = () => {};
       try {
-        mount(undefined, undefined, 0, null);
-      } catch {}
+        input(mount(document.createElement('div'), none, { ui: false }, none), true);
+      } catch {} // no document (server-side): nothing to warm
     })
     .then(tick)
     .catch((cause) => {
