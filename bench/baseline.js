@@ -23,7 +23,10 @@ async function fetchToken(url) {
  *   onReady?: Function, onStep?: Function, onResize?: Function, onComplete?: Function, onCancel?: Function, onError?: Function }} [options]
  */
 export function mountVlens(element, tokenProvider, options = {}) {
-  const el = typeof element === 'string' ? document.querySelector(element) : element;
+  // mode: 'modal': a native dialog over the page, opened at once, holding the iframe.
+  const dialog = options.mode === 'modal' ? document.body.appendChild(document.createElement('dialog')) : null;
+  if (dialog) dialog.showModal();
+  const el = dialog || (typeof element === 'string' ? document.querySelector(element) : element);
   if (!(el instanceof Element)) throw new TypeError('mountVlens: element not found');
   if (typeof tokenProvider !== 'string' && typeof tokenProvider !== 'function') {
     throw new TypeError('mountVlens: tokenProvider must be a URL or a function');
@@ -111,6 +114,7 @@ export function mountVlens(element, tokenProvider, options = {}) {
       destroyed = true;
       window.removeEventListener('message', onMessage);
       if (iframe) iframe.remove();
+      if (dialog) dialog.remove();
       iframe = null;
       end('destroyed');
       state = 'destroyed';

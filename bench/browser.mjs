@@ -12,11 +12,12 @@ const ARGS = [
 
 const log = (...a) => console.error('bench:', ...a);
 
-export async function launch() {
+/** `extraArgs`: more Chromium switches (the click section unthrottles frames with them). */
+export async function launch(extraArgs = []) {
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vlens-bench-'));
   let context;
   try {
-    context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: ARGS });
+    context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: [...ARGS, ...extraArgs] });
   } catch (err) {
     fs.rmSync(userDataDir, { recursive: true, force: true });
     throw err;
@@ -67,6 +68,96 @@ export async function timeToIframe(context, host, { impls, rounds }) {
   return Object.fromEntries(impls.map((i) => [i, {
     tti: stats(samples[i].tti), first: stats(samples[i].first), later: stats(samples[i].later), samples: samples[i],
   }]));
+}
+
+// Main-thread tasks in a Chrome trace: complete events of the scheduler's task runner.
+const TASK = new Set(['RunTask', 'ThreadControllerImpl::RunTask']);
+
+/** Reads a trace the DevTools protocol streams back (`Tracing.end`, transferMode ReturnAsStream). */
+async function readTrace(cdp) {
+  const done = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+  await cdp.send('Tracing.end');
+  const { stream } = await done;
+  let text = '';
+  for (;;) {
+    const chunk = await cdp.send('IO.read', { handle: stream });
+    text += chunk.base64Encoded ? Buffer.from(chunk.data, 'base64').toString('utf8') : chunk.data;
+    if (chunk.eof) break;
+  }
+  await cdp.send('IO.close', { handle: stream });
+  const parsed = JSON.parse(text);
+  return Array.isArray(parsed) ? parsed : parsed.traceEvents;
+}
+
+/**
+ * Section 2, longest task: `rounds` fresh loads of the tti page per implementation under a
+ * Chrome trace; for each, the longest main-thread task that starts between the page's two
+ * marks (script insertion, iframe in the DOM) on the page's main thread. So it counts what
+ * the implementation costs: fetching its script's completion, evaluating it, compiling, the
+ * mount, the token's answer and the iframe's insertion, whichever task holds the thread longest.
+ */
+export async function longestTask(context, host, { impls, rounds }) {
+  const samples = Object.fromEntries(impls.map((i) => [i, []]));
+  for (let r = 0; r <= rounds; r++) {
+    for (const impl of impls.map((_, k) => impls[(k + r) % impls.length])) {
+      const page = await context.newPage();
+      const cdp = await context.newCDPSession(page);
+      try {
+        await cdp.send('Tracing.start', {
+          categories: 'toplevel,disabled-by-default-devtools.timeline,blink.user_timing',
+          transferMode: 'ReturnAsStream',
+        });
+        await page.goto(`${host}/tti?impl=${impl}`);
+        await page.evaluate(() => window.result);
+        const events = await readTrace(cdp);
+        const mark = (name) => events.find((e) => e.name === name && e.cat.includes('blink.user_timing'));
+        const [t0, t1] = [mark('vlens-bench:t0'), mark('vlens-bench:iframe')];
+        if (!t0 || !t1) throw new Error(`longest task: no marks in the trace of ${impl}`);
+        const tasks = events.filter((e) => TASK.has(e.name) && e.ph === 'X' && e.pid === t0.pid && e.tid === t0.tid && e.ts >= t0.ts && e.ts <= t1.ts);
+        // Thread time (tdur), not wall time: on a shared machine the OS may pause the thread
+        // mid-task, which says nothing about the page.
+        if (r > 0) samples[impl].push(Math.max(0, ...tasks.map((e) => (e.tdur ?? e.dur) / 1000)));
+      } finally {
+        await cdp.detach().catch(() => {});
+        await page.close();
+      }
+    }
+  }
+  log('longest task: done');
+  return Object.fromEntries(impls.map((i) => [i, { ...stats(samples[i]), max: Math.max(...samples[i]), samples: samples[i] }]));
+}
+
+/**
+ * Section 2, click → next paint: `rounds` fresh loads of the click page per implementation,
+ * each clicked once (a real input event through the DevTools protocol); the page reports the
+ * time from the click's time stamp to the first paint after its handler mounted a modal.
+ * Run in its own Chromium with frame-rate limits off, so a paint comes as soon as there is one
+ * to make rather than at the next 60 Hz tick (which would add up to 16.7 ms of noise to both).
+ */
+export async function clickToPaint(host, { impls, rounds }) {
+  const browser = await launch(['--disable-frame-rate-limit', '--disable-gpu-vsync']);
+  const samples = Object.fromEntries(impls.map((i) => [i, []]));
+  try {
+    for (let r = 0; r <= rounds; r++) {
+      for (const impl of impls.map((_, k) => impls[(k + r) % impls.length])) {
+        const page = await browser.context.newPage();
+        try {
+          await page.goto(`${host}/click?impl=${impl}`);
+          await page.evaluate(() => window.loaded);
+          await page.click('#verify');
+          const x = await page.evaluate(() => window.result);
+          if (!x.modal) throw new Error(`click → paint: ${impl} opened no dialog`);
+          if (r > 0) samples[impl].push(x.paint);
+        } finally {
+          await page.close();
+        }
+      }
+    }
+  } finally {
+    await browser.close();
+  }
+  log('click → paint: done');
+  return Object.fromEntries(impls.map((i) => [i, { ...stats(samples[i]), samples: samples[i] }]));
 }
 
 /**

@@ -7,14 +7,17 @@ export const COLUMNS = [
   ['sumsub', 'Sumsub'], ['penpal', 'Penpal'], ['iframeResizer', 'iframe-resizer'],
 ];
 
-const SCRIPT_TAG_GZIP_TARGET = 19_500; // issue 8 (session engine) sets this budget
+const SCRIPT_TAG_GZIP_TARGET = 32_000; // issue 16
+const SCRIPT_TAG_GZIP_STRETCH = 19_500; // issue 16's stretch (below Persona), first set by issue 8
+const LONGEST_TASK_MS = 5; // issue 16
+const FIRST_MOUNT_MS = 1; // issue 16
 
 const int = (n) => Math.round(n).toLocaleString('en-US');
 const ms = (n) => n.toFixed(2);
 const us = (n) => n.toFixed(2);
 
 /** Builds the table lines from the results of every section. */
-export function lines({ size, tti, msg, mem }) {
+export function lines({ size, tti, task, click, msg, mem }) {
   const out = [];
   const pick = (f) => Object.fromEntries(COLUMNS.map(([id]) => [id, f(id)]).filter(([, v]) => v !== undefined && v !== null));
   // When our wasm is a separate file, the host ships it too: our figure is the sum.
@@ -30,7 +33,10 @@ export function lines({ size, tti, msg, mem }) {
   const scriptGz = pick(peerSize('script', 'gzip'));
   out.push({
     section: S, label: 'script-tag file, gzip -9, wasm included', fmt: int, values: scriptGz,
-    target: { text: `≤ ${int(SCRIPT_TAG_GZIP_TARGET)}`, met: scriptGz.ours <= SCRIPT_TAG_GZIP_TARGET },
+    target: {
+      text: `≤ ${int(SCRIPT_TAG_GZIP_TARGET)} (stretch ≤ ${int(SCRIPT_TAG_GZIP_STRETCH)}: ${scriptGz.ours <= SCRIPT_TAG_GZIP_STRETCH ? 'met' : 'missed'})`,
+      met: scriptGz.ours <= SCRIPT_TAG_GZIP_TARGET,
+    },
   });
   out.push({ section: S, label: 'script-tag file, brotli', fmt: int, values: pick(peerSize('script', 'brotli')) });
   const parts = size.ours.script;
@@ -58,8 +64,33 @@ export function lines({ size, tti, msg, mem }) {
     });
     out.push({ section: T, label: 'same, p10', fmt: ms, values: v((x) => x.tti.p10) });
     out.push({ section: T, label: 'same, p90', fmt: ms, values: v((x) => x.tti.p90) });
-    out.push({ section: T, label: 'first mount call (ours: decode + compile + instantiate wasm + mount), median', fmt: ms, values: v((x) => x.first.median) });
+    const first = v((x) => x.first.median);
+    out.push({
+      section: T, label: 'first mount call (synchronous part only; ours compiles asynchronously, started when the script ran), median', fmt: ms, values: first,
+      target: { text: `≤ ${FIRST_MOUNT_MS} ms`, met: first.ours <= FIRST_MOUNT_MS },
+    });
     out.push({ section: T, label: 'a later mount call, median', fmt: ms, values: v((x) => x.later.median) });
+  }
+
+  if (task) {
+    const T = `Longest main-thread task from script insertion to iframe (ms of thread time, Chrome trace, ${task.ours.n} fresh page loads each)`;
+    const med = pick((id) => task[id] && task[id].median);
+    out.push({
+      section: T, label: 'longest task of the load, median over loads', fmt: ms, values: med,
+      target: { text: `≤ ${LONGEST_TASK_MS} ms`, met: med.ours <= LONGEST_TASK_MS },
+    });
+    out.push({ section: T, label: 'same, worst load', fmt: ms, values: pick((id) => task[id] && task[id].max) });
+  }
+
+  if (click) {
+    const C = `Modal: click → next paint (ms, a button whose handler mounts \`mode: 'modal'\`, module ready; ${click.ours.n} fresh pages each)`;
+    const med = pick((id) => click[id] && click[id].median);
+    const ratio = med.ours / med.baseline;
+    out.push({
+      section: C, label: 'click → first paint after the handler, median', fmt: ms, values: med,
+      target: { text: '≤ 1.2× baseline', met: ratio <= 1.2, detail: `${ratio.toFixed(2)}×` },
+    });
+    out.push({ section: C, label: 'same, p90', fmt: ms, values: pick((id) => click[id] && click[id].p90) });
   }
 
   if (msg) {

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launch, memory, messageCost, timeToIframe } from './browser.mjs';
+import { clickToPaint, launch, longestTask, memory, messageCost, timeToIframe } from './browser.mjs';
 import { lines, markdownTable } from './report.mjs';
 import { startServers } from './servers.mjs';
 import { sizes } from './size.mjs';
@@ -20,8 +20,8 @@ const log = (...a) => console.error('bench:', ...a);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const quick = process.argv.includes('--quick');
 const PLAN = quick
-  ? { rounds: 5, n: 2_000, reps: 2, cycles: 100 }
-  : { rounds: 30, n: 10_000, reps: 9, cycles: 1_000 };
+  ? { rounds: 5, traced: 3, clicks: 5, n: 2_000, reps: 2, cycles: 100 }
+  : { rounds: 30, traced: 15, clicks: 30, n: 10_000, reps: 9, cycles: 1_000 };
 
 // Measure what the sources say: build when dist/ is missing or older than them (a clean
 // clone, or an edit since the last build). An up-to-date dist/ is used as it is.
@@ -57,6 +57,8 @@ try {
   log(`${browser.version} launched`);
   const host = servers.origins.host;
   results.tti = await timeToIframe(browser.context, host, { impls: ['ours', 'veriff', 'baseline'], rounds: PLAN.rounds });
+  results.task = await longestTask(browser.context, host, { impls: ['ours', 'baseline'], rounds: PLAN.traced });
+  results.click = await clickToPaint(host, { impls: ['ours', 'baseline'], rounds: PLAN.clicks });
   results.msg = await messageCost(browser.context, host, { impls: ['ours', 'baseline'], n: PLAN.n, reps: PLAN.reps });
   results.mem = await memory(browser.context, host, { impls: ['ours', 'baseline'], cycles: PLAN.cycles });
 } finally {

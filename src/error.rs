@@ -60,4 +60,36 @@ impl WidgetError {
     pub fn invalid(message: impl Into<String>) -> Self {
         WidgetError::new(ErrorCode::InvalidArgument, message, false)
     }
+
+    /// A programmer error about the argument or option `name`, explained by `prose` (use
+    /// [`invalid!`]). The shipped build (feature `tiny`) never calls `prose`, so its text is
+    /// not in the wasm: the message names the argument and where to read more, and the
+    /// development build (feature `dev`: `dist/*.dev.js`, the `development` export condition)
+    /// and native tests say at length what is wrong. Runtime errors keep their full text.
+    pub fn argument(name: &str, prose: impl FnOnce() -> String) -> Self {
+        #[cfg(any(feature = "dev", not(feature = "tiny")))]
+        let message = {
+            let _ = name;
+            prose()
+        };
+        #[cfg(all(feature = "tiny", not(feature = "dev")))]
+        let message = {
+            drop(prose);
+            [
+                name,
+                " is not valid. The development build of vlens-widget (the \"development\" export condition, or dist/vlens.dev.js) says why; the README's mountVlens reference lists every argument and option",
+            ]
+            .concat()
+        };
+        WidgetError::invalid(message)
+    }
 }
+
+/// `invalid!(name, part, …)`: [`WidgetError::argument`] for `name`, the parts joined as the
+/// development build's message.
+macro_rules! invalid {
+    ($name:expr, $($part:expr),+ $(,)?) => {
+        $crate::error::WidgetError::argument($name, || [$($part),+].concat())
+    };
+}
+pub(crate) use invalid;

@@ -6,7 +6,7 @@
 //! listeners are removed, its timers cleared, its provider call aborted; a late answer
 //! finds no session under its number and is dropped.
 
-use crate::error::WidgetError;
+use crate::error::{invalid, WidgetError};
 use crate::events::{self, Callbacks};
 use crate::iframe::{self, Look};
 use crate::js;
@@ -22,7 +22,7 @@ use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
 use core::cell::{Cell, RefCell};
-use js_sys::{Function, Promise};
+use js_sys::Function;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{AbortController, Document, Element, EventTarget, HtmlIFrameElement, MessageEvent};
@@ -145,7 +145,6 @@ pub(crate) struct Exec {
     timers: RefCell<[Option<JsValue>; 3]>,
     attempt: RefCell<Option<(Attempt, AbortController)>>,
     resolve: RefCell<Option<Function>>,
-    result: Promise,
 }
 
 fn dispatcher() -> Function {
@@ -173,24 +172,27 @@ fn container(doc: &Document, value: &JsValue) -> Result<Element, WidgetError> {
         return Ok(value.clone().unchecked_into());
     }
     let Some(selector) = value.as_string() else {
-        return Err(WidgetError::invalid(
+        return Err(invalid!(
+            "element",
             "element must be a DOM Element or a CSS selector string such as '#vlens' (or null with mode: 'modal')",
         ));
     };
     match doc.query_selector(&selector) {
         Ok(Some(el)) => Ok(el),
-        Ok(None) => Err(WidgetError::invalid(
-            ["element: no element matches the selector '", &selector, "'; mount after the container is in the page"]
-                .concat(),
+        Ok(None) => Err(invalid!(
+            "element",
+            "element: no element matches the selector '",
+            &selector,
+            "'; mount after the container is in the page"
         )),
-        Err(_) => Err(WidgetError::invalid(["element: '", &selector, "' is not a valid CSS selector"].concat())),
+        Err(_) => Err(invalid!("element", "element: '", &selector, "' is not a valid CSS selector")),
     }
 }
 
 /// The options object's own entries, as the options reader takes them.
 fn entries(options: &JsValue) -> Result<Vec<(String, options::Value<JsValue>)>, WidgetError> {
     if !options.is_undefined() && !options.is_null() && (!options.is_object() || js_sys::Array::is_array(options)) {
-        return Err(WidgetError::invalid("options must be an object, such as { height: 700, onComplete }"));
+        return Err(invalid!("options", "options must be an object, such as { height: 700, onComplete }"));
     }
     Ok(js::own_entries(options).into_iter().map(|(k, v)| (k, js::value(v))).collect())
 }
@@ -219,9 +221,15 @@ pub(crate) fn update(id: u32, options: &JsValue) -> Result<(), WidgetError> {
 }
 
 /// Mounts a session; see `mountVlens` in the README. No event fires before it returns.
-pub(crate) fn mount(element: &JsValue, token_provider: &JsValue, options: &JsValue) -> Result<Rc<Exec>, WidgetError> {
+pub(crate) fn mount(
+    element: &JsValue,
+    token_provider: &JsValue,
+    options: &JsValue,
+    resolve: Function,
+) -> Result<Rc<Exec>, WidgetError> {
     let doc = document().ok_or_else(|| {
-        WidgetError::invalid("mountVlens needs a browser document: call it in the browser, e.g. from useEffect or onMounted, not during server-side rendering")
+        // js/entry.js checks first and says why; this keeps the engine safe on its own.
+        invalid!("document", "mountVlens needs a browser document")
     })?;
     let cfg = options::read(entries(options)?, &Browser)?;
     // A modal needs no element: its events then go to the page's body.
@@ -241,8 +249,6 @@ pub(crate) fn mount(element: &JsValue, token_provider: &JsValue, options: &JsVal
         old.input(Input::Destroy);
     }
 
-    let mut resolve = None;
-    let result = Promise::new(&mut |res, _rej| resolve = Some(res));
     let id = NEXT_ID.0.get();
     NEXT_ID.0.set(id.wrapping_add(1));
     let seed = (js_sys::Math::random() * 4_294_967_295.0) as u32;
@@ -266,8 +272,7 @@ pub(crate) fn mount(element: &JsValue, token_provider: &JsValue, options: &JsVal
         listeners: RefCell::new(Vec::new()),
         timers: RefCell::new([None, None, None]),
         attempt: RefCell::new(None),
-        resolve: RefCell::new(resolve),
-        result,
+        resolve: RefCell::new(Some(resolve)),
     });
     SESSIONS.0.borrow_mut().push(exec.clone());
     let global: EventTarget = js_sys::global().unchecked_into();
@@ -294,11 +299,6 @@ impl Exec {
     /// The iframe on show, if any.
     pub(crate) fn iframe(&self) -> Option<HtmlIFrameElement> {
         self.frame.borrow().clone()
-    }
-
-    /// `session.result`.
-    pub(crate) fn result(&self) -> Promise {
-        self.result.clone()
     }
 
     /// The session's number, by which its handle finds it while it lives.

@@ -55,11 +55,19 @@ extern "C" {
     fn new(code: &str, message: &str) -> VlensErrorJs;
 }
 
-/// Mounts the Vlens flow into `element`; throws `VlensError` on programmer errors.
-#[wasm_bindgen(js_name = mountVlens)]
-pub fn mount_vlens(element: JsValue, token_provider: JsValue, options: JsValue) -> Result<VlensSession, JsValue> {
-    match executor::mount(&element, &token_provider, &options) {
-        Ok(exec) => Ok(VlensSession { id: exec.id(), result: exec.result() }),
+/// Mounts a session into `element` and returns its number; throws `VlensError` on programmer
+/// errors. `resolve` settles its `result`. The handle `mountVlens` returns (`js/entry.js`) holds
+/// only that number, so a destroyed session's memory is freed at once, not when the page drops
+/// the handle, and no wasm-bindgen class (with its finaliser) ships.
+#[wasm_bindgen]
+pub fn mount(
+    element: JsValue,
+    token_provider: JsValue,
+    options: JsValue,
+    resolve: js_sys::Function,
+) -> Result<u32, JsValue> {
+    match executor::mount(&element, &token_provider, &options, resolve) {
+        Ok(exec) => Ok(exec.id()),
         Err(e) => Err(thrown(e)),
     }
 }
@@ -69,52 +77,31 @@ fn thrown(e: error::WidgetError) -> JsValue {
     VlensErrorJs::new(e.code.as_str(), &e.message).into()
 }
 
-/// The handle `mountVlens` returns. It holds only the session's number and its `result`:
-/// a destroyed session's memory is freed at once, not when the page drops the handle.
+/// `update(options)` of session `id`: applies options to the mounted session without a new
+/// iframe (sizes, title, language, texts, bounds, timeouts, retries, debug); throws
+/// `VlensError` for a bad value or an option that only a new session can change.
 #[wasm_bindgen]
-pub struct VlensSession {
-    id: u32,
-    result: js_sys::Promise,
+pub fn update(id: u32, options: JsValue) -> Result<(), JsValue> {
+    executor::update(id, &options).map_err(thrown)
 }
 
+/// Session `id`'s `state`: `'token' | 'loading' | 'ready' | 'completed' | 'cancelled' | 'error' | 'destroyed'`.
 #[wasm_bindgen]
-impl VlensSession {
-    /// `'token' | 'loading' | 'ready' | 'completed' | 'cancelled' | 'error' | 'destroyed'`.
-    #[wasm_bindgen(getter)]
-    pub fn state(&self) -> JsValue {
-        executor::Exec::find(self.id).map_or(session::State::Destroyed, |e| e.state()).as_str().into()
-    }
+pub fn state(id: u32) -> JsValue {
+    executor::Exec::find(id).map_or(session::State::Destroyed, |e| e.state()).as_str().into()
+}
 
-    /// The iframe, or `null` before the first token and after `destroy()`.
-    #[wasm_bindgen(getter)]
-    pub fn iframe(&self) -> JsValue {
-        executor::Exec::find(self.id).and_then(|e| e.iframe()).map_or(JsValue::NULL, JsValue::from)
-    }
+/// Session `id`'s iframe, or `null` before the first token and after `destroy()`.
+#[wasm_bindgen]
+pub fn iframe(id: u32) -> JsValue {
+    executor::Exec::find(id).and_then(|e| e.iframe()).map_or(JsValue::NULL, JsValue::from)
+}
 
-    /// Resolves once the session ends; never rejects.
-    #[wasm_bindgen(getter)]
-    pub fn result(&self) -> js_sys::Promise {
-        self.result.clone()
-    }
-
-    /// Gets a new token (reason `'refresh'`) and shows the app with it in a new iframe.
-    pub fn refresh(&self) {
-        if let Some(exec) = executor::Exec::find(self.id) {
-            exec.input(session::Input::Refresh);
-        }
-    }
-
-    /// Applies options to the mounted session without a new iframe (sizes, title, language,
-    /// texts, bounds, timeouts, retries, debug); throws `VlensError` for a bad value or an
-    /// option that only a new session can change.
-    pub fn update(&self, options: JsValue) -> Result<(), JsValue> {
-        executor::update(self.id, &options).map_err(thrown)
-    }
-
-    /// Removes the iframe, every listener and timer, and aborts a pending token request.
-    pub fn destroy(&self) {
-        if let Some(exec) = executor::Exec::find(self.id) {
-            exec.input(session::Input::Destroy);
-        }
+/// `destroy()` (removes the iframe, every listener and timer, aborts a pending token request)
+/// or `refresh()` (a new token, reason `'refresh'`, shown in a new iframe) of session `id`.
+#[wasm_bindgen]
+pub fn input(id: u32, destroy: bool) {
+    if let Some(exec) = executor::Exec::find(id) {
+        exec.input(if destroy { session::Input::Destroy } else { session::Input::Refresh });
     }
 }

@@ -4,7 +4,7 @@
 //! `Object.prototype` cannot redirect the widget) as [`Value`]s; everything the browser
 //! must judge (URL parsing, CSS lengths) comes through [`Env`].
 
-use crate::error::WidgetError;
+use crate::error::{invalid, WidgetError};
 use crate::ui::{Locale, Text, Texts};
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -285,14 +285,10 @@ impl Rules {
     }
 }
 
-fn invalid(parts: &[&str]) -> WidgetError {
-    WidgetError::invalid(parts.concat())
-}
-
 /// Refuses a `minHeight` above `maxHeight`, at mount and on update.
 pub(crate) fn check_bounds(min: Option<f64>, max: Option<f64>) -> Result<(), WidgetError> {
     match (min, max) {
-        (Some(lo), Some(hi)) if lo > hi => Err(invalid(&["minHeight must not be larger than maxHeight"])),
+        (Some(lo), Some(hi)) if lo > hi => Err(invalid!("minHeight", "minHeight must not be larger than maxHeight")),
         _ => Ok(()),
     }
 }
@@ -326,9 +322,9 @@ pub(crate) fn update<J>(entries: Vec<(String, Value<J>)>, env: &impl Env) -> Res
     let cfg = read(entries, env)?;
     match refused {
         Some((key, true)) => {
-            Err(invalid(&["update: ", &key, " needs a new session: destroy() this one and mount another"]))
+            Err(invalid!(&key, "update: ", &key, " needs a new session: destroy() this one and mount another"))
         }
-        Some((key, false)) => Err(invalid(&["update: unknown option '", &key, "'"])),
+        Some((key, false)) => Err(invalid!(&key, "update: unknown option '", &key, "'")),
         None => Ok((Live(given), cfg)),
     }
 }
@@ -376,62 +372,69 @@ pub(crate) fn read<J>(entries: Vec<(String, Value<J>)>, env: &impl Env) -> Resul
         }
         match (opt, value) {
             (Opt::BaseUrl, Value::Str(s)) => base_url = Some(s),
-            (Opt::BaseUrl, _) => return Err(invalid(&["baseUrl must be a string such as 'https://app.vlenseg.com'"])),
+            (Opt::BaseUrl, _) => return Err(invalid!("baseUrl", "baseUrl must be a string such as 'https://app.vlenseg.com'")),
             (Opt::Height, v) => cfg.height = length(name, v, env)?,
             (Opt::Width, v) => cfg.width = length(name, v, env)?,
             (Opt::MinHeight, v) => cfg.rules.min_height = Some(pixels(name, &v)?),
             (Opt::MaxHeight, v) => cfg.rules.max_height = Some(pixels(name, &v)?),
             (Opt::AutoResize, Value::Bool(b)) => cfg.rules.auto_resize = b,
-            (Opt::AutoResize, _) => return Err(invalid(&["autoResize must be true or false"])),
+            (Opt::AutoResize, _) => return Err(invalid!("autoResize", "autoResize must be true or false")),
             (Opt::Allow, Value::Str(s)) => extras.push(s),
             (Opt::Allow, Value::Strings(list)) => extras = list,
             (Opt::Allow, _) => {
-                return Err(invalid(&[
-                    "allow must be a string like 'fullscreen; clipboard-write' or an array of strings",
-                ]))
+                return Err(invalid!(
+            "allow",
+                    "allow must be a string like 'fullscreen; clipboard-write' or an array of strings",))
             }
             (Opt::Title, Value::Str(t)) if is_label(&t, MAX_TITLE) => cfg.title = t,
             (Opt::Title, _) => {
-                return Err(invalid(&[
-                    "title must be a string of up to 200 characters, with a visible one, that names the iframe for screen readers",
-                ]))
+                return Err(invalid!(
+                    "title",
+                    "title must be a string of up to 200 characters, with a visible one, that names the iframe for screen readers"
+                ))
             }
             (Opt::TokenTimeoutMs, v) => cfg.rules.token_timeout_ms = timeout_ms(name, &v)?,
             (Opt::LoadTimeoutMs, v) => cfg.rules.load_timeout_ms = timeout_ms(name, &v)?,
             (Opt::Retries, Value::Num(n)) if (0.0..=10.0).contains(&n) && n == f64::from(n as u32) => {
                 cfg.rules.retries = n as u32
             }
-            (Opt::Retries, _) => return Err(invalid(&["retries must be a whole number from 0 to 10"])),
+            (Opt::Retries, _) => return Err(invalid!("retries", "retries must be a whole number from 0 to 10")),
             (Opt::Signal, Value::Signal(s)) => cfg.signal = Some(s),
             (Opt::Signal, _) => {
-                return Err(invalid(&["signal must be an AbortSignal, e.g. from new AbortController().signal"]))
+                return Err(invalid!("signal", "signal must be an AbortSignal, e.g. from new AbortController().signal"))
             }
             (Opt::Locale, Value::Str(tag)) if Locale::from_tag(&tag).is_some() => {
                 cfg.texts.locale = Locale::from_tag(&tag).unwrap_or(Locale::En)
             }
-            (Opt::Locale, _) => return Err(invalid(&[
-                "locale must be 'en' or 'ar' (Arabic, right to left); leave it out to follow the page's <html lang>",
-            ])),
+            (Opt::Locale, _) => return Err(invalid!(
+            "locale",
+                "locale must be 'en' or 'ar' (Arabic, right to left); leave it out to follow the page's <html lang>",)),
             (Opt::Messages, Value::Entries(list)) => messages = list,
             (Opt::Messages, _) => {
-                return Err(invalid(&["messages must be an object of texts, such as { retry: 'Retry' }"]));
+                return Err(invalid!("messages", "messages must be an object of texts, such as { retry: 'Retry' }"));
             }
             (Opt::Ui, Value::Bool(b)) => cfg.rules.ui = b,
-            (Opt::Ui, _) => return Err(invalid(&["ui must be true or false"])),
+            (Opt::Ui, _) => return Err(invalid!("ui", "ui must be true or false")),
             (Opt::Mode, Value::Str(m)) if m == "inline" => cfg.rules.mode = Mode::Inline,
             (Opt::Mode, Value::Str(m)) if m == "modal" => cfg.rules.mode = Mode::Modal,
-            (Opt::Mode, _) => return Err(invalid(&["mode must be 'inline' or 'modal'"])),
+            (Opt::Mode, _) => return Err(invalid!("mode", "mode must be 'inline' or 'modal'")),
             (Opt::ReadyOn, Value::Str(r)) if r == "load" => cfg.rules.ready_on = ReadyOn::Load,
             (Opt::ReadyOn, Value::Str(r)) if r == "message" => cfg.rules.ready_on = ReadyOn::Message,
-            (Opt::ReadyOn, _) => return Err(invalid(&["readyOn must be 'load' or 'message'"])),
+            (Opt::ReadyOn, _) => {
+                return Err(invalid!(
+            "readyOn",
+                    "readyOn must be 'load' (show the app when its page loads) or 'message' (wait for its v1 ready message)",))
+            }
             (Opt::ParseMessage, Value::Function(f)) => cfg.parse_message = Some(f),
             (Opt::ParseMessage, _) => {
-                return Err(invalid(&["parseMessage must be a function (data) => ({ type, data }) | null"]))
+                return Err(invalid!(
+            "parseMessage",
+                    "parseMessage must be a function (data) => ({ type, data }) or null, mapping the app's messages",))
             }
             (Opt::Debug, Value::Bool(b)) => cfg.rules.debug = b,
-            (Opt::Debug, _) => return Err(invalid(&["debug must be true or false"])),
+            (Opt::Debug, _) => return Err(invalid!("debug", "debug must be true or false")),
             (Opt::On(cb), Value::Function(f)) => cfg.callbacks.push((cb, f)),
-            (Opt::On(_), _) => return Err(invalid(&[name, " must be a function"])),
+            (Opt::On(_), _) => return Err(invalid!(name, name, " must be a function")),
         }
     }
     check_bounds(cfg.rules.min_height, cfg.rules.max_height)?;
@@ -440,16 +443,17 @@ pub(crate) fn read<J>(entries: Vec<(String, Value<J>)>, env: &impl Env) -> Resul
         match (Text::named(&key), value) {
             // A text with nothing visible would leave a button or the dialog without a name.
             (Some(text), Some(s)) if is_label(&s, MAX_MESSAGE) => cfg.texts.set(text, s),
-            _ => return Err(invalid(&[
+            _ => return Err(invalid!(
+                &["messages.", &key].concat(),
                 "messages.",
                 &key,
                 ": messages takes texts of up to 300 characters, with a visible one, for the keys listed in the README",
-            ])),
+            )),
         }
     }
     let base_url = base_url.as_deref().unwrap_or(DEFAULT_BASE_URL);
     let url = env.parse_url(base_url, None).ok_or_else(|| {
-        invalid(&["baseUrl '", base_url, "' is not an absolute URL; use e.g. 'https://app.vlenseg.com'"])
+        invalid!("baseUrl", "baseUrl '", base_url, "' is not an absolute URL; use e.g. 'https://app.vlenseg.com'")
     })?;
     check_base_url(&url)?;
     // Chromium matches no IPv6-literal origin in an `allow` list (not even the implicit
@@ -482,21 +486,21 @@ fn length<J>(name: &str, value: Value<J>, env: &impl Env) -> Result<Length, Widg
     match value {
         Value::Num(n) => pixels(name, &Value::<()>::Num(n)).map(Length::Px),
         Value::Str(s) if s.len() <= 100 && env.css_supports(name, &s) => Ok(Length::Css(s)),
-        _ => Err(invalid(&[name, " must be a number of pixels or a CSS length such as '80vh' or '100%'"])),
+        _ => Err(invalid!(name, name, " must be a number of pixels or a CSS length such as '80vh' or '100%'")),
     }
 }
 
 fn pixels<J>(name: &str, value: &Value<J>) -> Result<f64, WidgetError> {
     match value {
         Value::Num(n) if (0.0..=crate::protocol::MAX_HEIGHT).contains(n) => Ok(*n),
-        _ => Err(invalid(&[name, " must be a number of CSS pixels between 0 and 100000"])),
+        _ => Err(invalid!(name, name, " must be a number of CSS pixels between 0 and 100000")),
     }
 }
 
 fn timeout_ms<J>(name: &str, value: &Value<J>) -> Result<u32, WidgetError> {
     match value {
         Value::Num(v) if *v >= 1.0 && *v <= MAX_TIMEOUT_MS => Ok(*v as u32),
-        _ => Err(invalid(&[name, " must be a number of milliseconds between 1 and 600000"])),
+        _ => Err(invalid!(name, name, " must be a number of milliseconds between 1 and 600000")),
     }
 }
 
@@ -515,14 +519,18 @@ fn is_secret(name: &[u8]) -> bool {
     f.ends_with(b"apikey") || f == b"admintoken" || f == b"adminaccesstoken"
 }
 
-/// The error for a secret handed to the browser.
+/// The error for a secret handed to the browser. Its full text ships in every build, as do the
+/// two about the API host: the fix is a design change, which a short message would not explain.
 pub(crate) fn secret_error(name: &str) -> WidgetError {
-    invalid(&[
-        "`",
-        name,
-        "` must not be given to the widget: the Vlens ApiKey and admin token stay on your server. ",
-        "Create the session there (CreateAuthSession / CreateInvitation) and pass the widget a tokenProvider that calls your server",
-    ])
+    WidgetError::invalid(
+        [
+            "`",
+            name,
+            "` must not be given to the widget: the Vlens ApiKey and admin token stay on your server. ",
+            "Create the session there (CreateAuthSession / CreateInvitation) and pass the widget a tokenProvider that calls your server",
+        ]
+        .concat(),
+    )
 }
 
 /// Whether a parsed host name is the Vlens API (or below it), however it was spelled:
@@ -535,19 +543,19 @@ fn is_vlens_api(hostname: &str) -> bool {
 fn check_base_url(url: &UrlParts) -> Result<(), WidgetError> {
     let local = matches!(url.hostname.as_str(), "localhost" | "127.0.0.1" | "[::1]");
     if url.protocol != "https:" && !(url.protocol == "http:" && local) {
-        return Err(invalid(&[
-            "baseUrl must be an https: URL such as https://app.vlenseg.com; http: is allowed only for localhost, 127.0.0.1 and [::1]",
-        ]));
+        return Err(invalid!(
+            "baseUrl",
+            "baseUrl must be an https: URL such as https://app.vlenseg.com; http: is allowed only for localhost, 127.0.0.1 and [::1]",));
     }
     if url.has_credentials || !url.search.is_empty() || !url.hash.is_empty() {
-        return Err(invalid(&[
-            "baseUrl must be the plain address of the Vlens app (like https://app.vlenseg.com), without user name, query or fragment",
-        ]));
+        return Err(invalid!(
+            "baseUrl",
+            "baseUrl must be the plain address of the Vlens app (like https://app.vlenseg.com), without user name, query or fragment",));
     }
     if is_vlens_api(&url.hostname) {
-        return Err(invalid(&[
+        return Err(WidgetError::invalid(
             "baseUrl points at api.vlenseg.com, the server API; the iframe loads the app: use https://app.vlenseg.com",
-        ]));
+        ));
     }
     Ok(())
 }
@@ -555,14 +563,15 @@ fn check_base_url(url: &UrlParts) -> Result<(), WidgetError> {
 /// Checks a parsed token-provider URL: never the Vlens API, never a secret in its query.
 pub(crate) fn check_provider_url(url: &UrlParts) -> Result<(), WidgetError> {
     if is_vlens_api(&url.hostname) {
-        return Err(invalid(&[
+        return Err(WidgetError::invalid(
             "tokenProvider points at api.vlenseg.com: create the session on your server; the ApiKey must never reach the browser. Point tokenProvider at your own endpoint (e.g. /api/vlens/session)",
-        ]));
+        ));
     }
     if url.protocol != "https:" && url.protocol != "http:" {
-        return Err(invalid(&[
+        return Err(invalid!(
+            "tokenProvider",
             "tokenProvider must be an http(s) URL of your own session endpoint, such as /api/vlens/session",
-        ]));
+        ));
     }
     check_form_names(url.search.trim_start_matches('?'))
 }
@@ -622,11 +631,12 @@ fn allow_attr<'a>(required: [&'a str; 2], extras: impl IntoIterator<Item = &'a s
                 // Bytes, not chars: `str::contains(char)` drags in the substring searcher.
                 && directive.bytes().all(|b| b.is_ascii_alphanumeric() || b" -_'*:/.[]".contains(&b));
             if !ok {
-                return Err(invalid(&[
+                return Err(invalid!(
+                    "allow",
                     "allow: '",
                     directive,
                     "' is not a permissions-policy feature such as 'fullscreen' or 'clipboard-write'",
-                ]));
+                ));
             }
             let name = directive.split(' ').next().unwrap_or(directive);
             if !out.iter().any(|d| d.split(' ').next() == Some(name)) {

@@ -1,7 +1,7 @@
 //! Token providers, one type per form: the host's endpoint, or its own function.
 //! Calls return a promise; the executor feeds its outcome back to the engine.
 
-use crate::error::WidgetError;
+use crate::error::{invalid, WidgetError};
 use crate::js;
 use crate::options::{self, Env, UrlParts};
 use crate::token::{self, Failure, Reason, MAX_TOKEN_CHARS};
@@ -27,10 +27,6 @@ pub(crate) enum Provider {
 
 const SHAPE_HINT: &str = "tokenProvider must be the URL of your session endpoint (e.g. '/api/vlens/session'), an object { url, method?, headers?, body?, credentials? }, or a function (ctx) => token";
 
-fn invalid(message: &str) -> WidgetError {
-    WidgetError::invalid(message)
-}
-
 impl Provider {
     /// Reads and checks the `tokenProvider` argument; `base` resolves relative URLs.
     pub(crate) fn from_js(value: &JsValue, base: Option<&str>, env: &impl Env) -> Result<Provider, WidgetError> {
@@ -54,18 +50,19 @@ impl Provider {
                 }
             }
             if url.is_none() {
-                return Err(invalid("tokenProvider.url must be a string: the URL of your session endpoint"));
+                return Err(invalid!(
+                    "tokenProvider.url",
+                    "tokenProvider.url must be a string: the URL of your session endpoint"
+                ));
             }
         }
-        let url = url.ok_or_else(|| invalid(SHAPE_HINT))?;
+        let url = url.ok_or_else(|| invalid!("tokenProvider", SHAPE_HINT))?;
         let parsed = env.parse_url(&url, base).ok_or_else(|| {
-            WidgetError::invalid(
-                [
-                    "tokenProvider: '",
-                    &url,
-                    "' is not a valid URL; use the URL of your session endpoint, such as /api/vlens/session",
-                ]
-                .concat(),
+            invalid!(
+                "tokenProvider",
+                "tokenProvider: '",
+                &url,
+                "' is not a valid URL; use the URL of your session endpoint, such as /api/vlens/session"
             )
         })?;
         options::check_provider_url(&parsed)?;
@@ -147,12 +144,22 @@ impl Endpoint {
             options::Value::Str(m) if !m.is_empty() && m.len() <= 16 && m.chars().all(|c| c.is_ascii_alphabetic()) => {
                 m.to_ascii_uppercase()
             }
-            _ => return Err(invalid("tokenProvider.method must be an HTTP method such as 'POST' or 'GET'")),
+            _ => {
+                return Err(invalid!(
+                    "tokenProvider.method",
+                    "tokenProvider.method must be an HTTP method such as 'POST' or 'GET'"
+                ))
+            }
         };
         let credentials = match js::value(credentials) {
             options::Value::Absent => "same-origin".into(),
             options::Value::Str(c) if matches!(c.as_str(), "omit" | "same-origin" | "include") => c,
-            _ => return Err(invalid("tokenProvider.credentials must be 'omit', 'same-origin' or 'include'")),
+            _ => {
+                return Err(invalid!(
+                    "tokenProvider.credentials",
+                    "tokenProvider.credentials must be 'omit', 'same-origin' or 'include'"
+                ))
+            }
         };
         let headers = if headers.is_undefined() || headers.is_null() {
             Headers::new()
@@ -160,7 +167,10 @@ impl Endpoint {
             Headers::new_with_str_sequence_sequence(&headers)
         }
         .map_err(|_| {
-            invalid("tokenProvider.headers must be an object of header names to string values, or a Headers object")
+            invalid!(
+                "tokenProvider.headers",
+                "tokenProvider.headers must be an object of header names to string values, or a Headers object"
+            )
         })?;
         for pair in Array::from(&headers).iter() {
             let name = js::get(&pair, "0").as_string().unwrap_or_default();
@@ -180,7 +190,10 @@ impl Endpoint {
             None => {
                 check_body_names(&body)?;
                 let json = JSON::stringify(&body).ok().filter(|s| s.is_string()).ok_or_else(|| {
-                    invalid("tokenProvider.body could not be turned into JSON; pass a string or a plain object")
+                    invalid!(
+                        "tokenProvider.body",
+                        "tokenProvider.body could not be turned into JSON; pass a string or a plain object"
+                    )
                 })?;
                 if !headers.has("content-type").unwrap_or(true) {
                     let _ = headers.set("Content-Type", "application/json");

@@ -6,14 +6,40 @@
 
 use gloo_timers::future::TimeoutFuture;
 use js_sys::{Array, Function, Reflect};
-use vlens_widget::mount_vlens;
-use vlens_widget::VlensSession;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlIFrameElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
+
+/// What `js/entry.js` makes of the wasm exports: a handle around a session's number.
+struct VlensSession {
+    id: u32,
+    result: js_sys::Promise,
+}
+
+impl VlensSession {
+    fn state(&self) -> JsValue {
+        vlens_widget::state(self.id)
+    }
+    fn iframe(&self) -> JsValue {
+        vlens_widget::iframe(self.id)
+    }
+    fn result(&self) -> js_sys::Promise {
+        self.result.clone()
+    }
+    fn destroy(&self) {
+        vlens_widget::input(self.id, true)
+    }
+}
+
+fn mount_vlens(element: JsValue, provider: JsValue, options: JsValue) -> Result<VlensSession, JsValue> {
+    let mut resolve = None;
+    let result = js_sys::Promise::new(&mut |res, _| resolve = Some(res));
+    let resolve = resolve.expect("the executor runs synchronously");
+    vlens_widget::mount(element, provider, options, resolve).map(|id| VlensSession { id, result })
+}
 
 #[wasm_bindgen(inline_js = r#"
 export function track() {

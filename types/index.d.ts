@@ -22,20 +22,18 @@
 // ---------------------------------------------------------------------------
 
 /**
- * Code of a {@link VlensError} thrown synchronously by {@link mountVlens}.
- * Only set-up errors throw; everything else is reported through events.
- * - `INVALID_ARGUMENT`: a programmer error in the arguments.
- * - `WASM_BLOCKED`: the page could not compile the widget's WebAssembly, almost always a
- *   Content-Security-Policy without `'wasm-unsafe-eval'` in `script-src`.
+ * Code of a {@link VlensError} thrown synchronously by {@link mountVlens}: only programmer
+ * errors throw (`INVALID_ARGUMENT`), never the environment (see `WASM_BLOCKED` in
+ * {@link VlensErrorCode}).
  */
-export type VlensErrorThrowCode = 'INVALID_ARGUMENT' | 'WASM_BLOCKED';
+export type VlensErrorThrowCode = 'INVALID_ARGUMENT';
 
 /**
- * Thrown synchronously by {@link mountVlens} for programmer errors: a bad element,
- * a bad token provider, a non-https `baseUrl`, an option named `apiKey`/`ApiKey`,
- * a provider URL on the Vlens API host, or a call where there is no `document`
- * (server-side rendering: mount from an effect such as `useEffect` or `onMounted`).
- * The message says what to fix.
+ * Thrown synchronously by {@link mountVlens} for programmer errors, once the widget's module
+ * is ready (see {@link preload}): a bad element, a bad token provider, a non-https `baseUrl`,
+ * an option named `apiKey`/`ApiKey`, a provider URL on the Vlens API host; and, ready or not,
+ * a call where there is no `document` (server-side rendering: mount from an effect such as
+ * `useEffect` or `onMounted`). The message says what to fix.
  */
 export declare class VlensError extends Error {
   constructor(code: VlensErrorThrowCode, message: string);
@@ -59,19 +57,27 @@ export declare class VlensError extends Error {
  * - `CAMERA_BLOCKED`: the host page's own permissions policy forbids camera or microphone,
  *   so the iframe cannot get them and liveness cannot work. Stops the flow (`state` `'error'`,
  *   the iframe is removed); not recoverable.
- * - `INVALID_ARGUMENT`: only from the React and Vue components and `<vlens-verification>`,
- *   which never throw into the page: what `mountVlens` or `update()` threw for a bad prop,
- *   attribute or property (also logged with `console.error`). Not recoverable: fix the value.
+ * - `WASM_BLOCKED`: the page cannot compile the widget's WebAssembly, almost always a
+ *   Content-Security-Policy without `'wasm-unsafe-eval'` in `script-src` (or no WebAssembly at
+ *   all). The session never starts: `state` `'error'`, the error screen, and `result` settles
+ *   with {@link VlensErrorResult}. Not recoverable.
+ * - `INVALID_ARGUMENT`: a call of {@link mountVlens} made before the module was ready had bad
+ *   arguments (once it is ready, the same call throws {@link VlensError} instead). As for
+ *   `WASM_BLOCKED`, without a screen. Also from the React and Vue components and
+ *   `<vlens-verification>`, which never throw into the page: what `mountVlens` or `update()`
+ *   threw for a bad prop, attribute or property (also logged with `console.error`). Not
+ *   recoverable: fix the value.
  */
 export type VlensErrorCode =
+  | 'WASM_BLOCKED'
+  | 'INVALID_ARGUMENT'
   | 'TOKEN_PROVIDER_FAILED'
   | 'TOKEN_INVALID'
   | 'TOKEN_TIMEOUT'
   | 'TOKEN_REFRESH_FAILED'
   | 'LOAD_TIMEOUT'
   | 'APP_ERROR'
-  | 'CAMERA_BLOCKED'
-  | 'INVALID_ARGUMENT';
+  | 'CAMERA_BLOCKED';
 
 // ---------------------------------------------------------------------------
 // Token provider
@@ -202,7 +208,9 @@ export interface VlensAppErrorDetail {
 
 /**
  * Detail of `vlens:error` (discriminated by `source`, or by `code === 'APP_ERROR'`).
- * Errors never settle {@link VlensSession.result}.
+ * Errors of a running session do not settle {@link VlensSession.result} (`refresh()` may
+ * recover from them); the two of a session that never started (`WASM_BLOCKED`,
+ * `INVALID_ARGUMENT`) settle it with {@link VlensErrorResult}.
  */
 export type VlensErrorDetail = VlensWidgetErrorDetail | VlensAppErrorDetail;
 
@@ -459,10 +467,25 @@ export interface VlensDestroyedResult {
   readonly status: 'destroyed';
 }
 
-/** How a session ended, discriminated by `status`. */
-export type VlensResult = VlensCompletedResult | VlensCancelledResult | VlensDestroyedResult;
+/**
+ * The session could not start: the page cannot run the widget's WebAssembly
+ * (`WASM_BLOCKED`), or a call made before the module was ready had bad arguments
+ * (`INVALID_ARGUMENT`). The same `code` and `message` as the `vlens:error` event.
+ */
+export interface VlensErrorResult {
+  readonly status: 'error';
+  readonly error: { readonly code: 'WASM_BLOCKED' | 'INVALID_ARGUMENT'; readonly message: string };
+}
 
-/** A mounted widget, returned by {@link mountVlens}. */
+/** How a session ended, discriminated by `status`. */
+export type VlensResult = VlensCompletedResult | VlensCancelledResult | VlensDestroyedResult | VlensErrorResult;
+
+/**
+ * A mounted widget, returned by {@link mountVlens} at once, before the widget's module is
+ * ready if it is not yet: `state` is then `'token'`, `iframe` `null`, and `refresh()` and
+ * `destroy()` take effect in order once it is (`destroy()` sets `state` to `'destroyed'` at
+ * once).
+ */
 export interface VlensSession {
   /** Current lifecycle state. */
   readonly state: VlensState;
@@ -486,25 +509,40 @@ export interface VlensSession {
    */
   destroy(): void;
   /**
-   * Settles when the session ends: completed, cancelled or destroyed. Never rejects;
-   * errors do not settle it, because `refresh()` can recover from them.
+   * Settles when the session ends: completed, cancelled or destroyed, or when it could not
+   * start ({@link VlensErrorResult}). Never rejects; errors of a running session do not
+   * settle it, because `refresh()` can recover from them.
    */
   readonly result: Promise<VlensResult>;
 }
 
 /**
- * Mount the Vlens flow in an iframe inside `element`. Synchronous: validates its
- * arguments (throwing {@link VlensError} on programmer errors), then requests a token
- * and loads the iframe; progress is reported through events, the first of which
- * (`vlens:token`) fires after this returns. Mounting into an element that already
- * holds a session destroys that session first.
+ * Starts loading the widget's module (inflating and compiling its WebAssembly off the main
+ * thread), if nothing has yet; call it early, on hover or route entry, so the first mount has
+ * nothing left to wait for. `dist/vlens.js` calls it itself when the page loads it; an ES
+ * import does nothing until `preload()` or the first {@link mountVlens}. Resolves once the
+ * module is ready, after which {@link mountVlens} throws {@link VlensError} synchronously for
+ * bad arguments. Never rejects: where WebAssembly is blocked it resolves too, and sessions then
+ * report `WASM_BLOCKED`. Every call returns the same promise.
+ */
+export declare function preload(): Promise<void>;
+
+/**
+ * Mount the Vlens flow in an iframe inside `element`. Synchronous: returns the session at
+ * once, then requests a token and loads the iframe; progress is reported through events, none
+ * of which fires before this returns. Once the widget's module is ready ({@link preload}) it
+ * validates its arguments first, throwing {@link VlensError} on programmer errors; a call made
+ * before is checked as soon as the module is ready and a bad one is then reported
+ * (`vlens:error` `INVALID_ARGUMENT`, `state` `'error'`, {@link VlensErrorResult}), never thrown.
+ * A page that cannot run the module gets a session that reports `WASM_BLOCKED`: nothing about
+ * the environment ever throws. Mounting into an element that already holds a session destroys
+ * that session first.
  *
  * @param element The container: an `Element` or a CSS selector; may be `null` with
  *   `mode: 'modal'`.
  * @param tokenProvider Where session tokens come from; see {@link TokenProvider}.
  * @param options See {@link VlensOptions}.
- * @throws {VlensError} `INVALID_ARGUMENT` for programmer errors, `WASM_BLOCKED` when the page's
- *   Content-Security-Policy forbids WebAssembly.
+ * @throws {VlensError} `INVALID_ARGUMENT` for programmer errors, once the module is ready.
  */
 export declare function mountVlens(
   element: Element | string,

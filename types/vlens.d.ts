@@ -4,12 +4,13 @@
  * `/// <reference types="vlens-widget/script" />` (or `import type {} from 'vlens-widget/script'`).
  * @packageDocumentation
  */
-import type { mountVlens, VlensError } from './index.js';
+import type { mountVlens, preload, VlensError } from './index.js';
 import type {} from './element.js';
 
 /** The global that `dist/vlens.js` defines. */
 export interface VlensGlobal {
   mountVlens: typeof mountVlens;
+  preload: typeof preload;
   VlensError: typeof VlensError;
 }
 

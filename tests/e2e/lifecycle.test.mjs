@@ -181,9 +181,10 @@ test('mounting with a CSS selector string', async () => {
   await p.close();
 });
 
-test('programmer errors throw VlensError synchronously', async () => {
+test('programmer errors throw VlensError synchronously once the module is ready', async () => {
   const p = await h.open();
-  const results = await p.evaluate(() => {
+  const results = await p.evaluate(async () => {
+    await preload();
     const el = T.container('bad');
     T.badCalls = 0;
     const fn = () => { T.badCalls++; return 'tok'; };

@@ -19,9 +19,9 @@ const ENTRIES = ['index', 'react', 'vue', 'element'];
 const SHIPPED = [
   'LICENSE', 'README.md', 'package.json',
   'docs/behaviour.md', 'docs/protocol.md', 'docs/server.md',
-  ...ENTRIES.flatMap((e) => [`dist/${e}.js`, `dist/${e}.cjs`, `dist/${e}.d.ts`, `dist/${e}.d.cts`]),
-  'dist/vlens.js', 'dist/script.cjs', 'dist/vlens.d.ts', 'dist/vlens.d.cts',
-  // The testing kit (tests/e2e/testing.test.mjs) and the fake app's command.
+  ...ENTRIES.flatMap((e) => [`dist/${e}.js`, `dist/${e}.cjs`, `dist/${e}.d.ts`, `dist/${e}.d.cts`, `dist/${e}.dev.js`, `dist/${e}.dev.cjs`]),
+  'dist/vlens.js', 'dist/script.cjs', 'dist/vlens.d.ts', 'dist/vlens.d.cts', 'dist/vlens.dev.js', 'dist/script.dev.cjs',
+  // The testing kit (tests/e2e/testing.test.mjs) and the fake app's command: no development build.
   ...['testing', 'fake-app'].flatMap((e) => [`dist/${e}.js`, `dist/${e}.cjs`, `dist/${e}.d.ts`, `dist/${e}.d.cts`]), 'dist/fake-app-cli.js',
 ].sort();
 
@@ -29,15 +29,21 @@ test('npm pack --dry-run lists exactly the shipped files', () => {
   assert.deepEqual(dryRunFiles(), SHIPPED);
 });
 
-test('package.json: exports with types/import/require for every entry, optional peers, sideEffects, prepack, repository', () => {
-  const subpaths = ['.', './react', './vue', './element', './script', './testing', './fake-app'];
+test('package.json: exports with types/import/require (and the development build) for every entry, optional peers, sideEffects, prepack, repository', () => {
+  const kit = ['./testing', './fake-app'];
+  const subpaths = ['.', './react', './vue', './element', './script', ...kit];
   assert.deepEqual(Object.keys(pkg.exports).sort(), [...subpaths, './package.json'].sort());
   assert.equal(pkg.exports['./package.json'], './package.json');
   for (const sp of subpaths) {
     const e = pkg.exports[sp];
     assert.deepEqual(Object.keys(e), ['import', 'require'], `${sp}: import and require`);
     for (const cond of ['import', 'require']) {
-      assert.deepEqual(Object.keys(e[cond]), ['types', 'default'], `${sp} ${cond}: types first, then default`);
+      if (kit.includes(sp)) {
+        assert.deepEqual(Object.keys(e[cond]), ['types', 'default'], `${sp} ${cond}: types first (the kit has no development build)`);
+      } else {
+        assert.deepEqual(Object.keys(e[cond]), ['types', 'development', 'default'], `${sp} ${cond}: types first, then development, then default`);
+        assert.equal(e[cond].development, e[cond].default.replace(/(\.c?js)$/, '.dev$1'), `${sp} ${cond}: the development build beside the default`);
+      }
       for (const f of Object.values(e[cond])) assert.ok(SHIPPED.includes(f.slice(2)), `${sp} ${cond}: ${f} is shipped`);
     }
     assert.match(e.require.default, /\.cjs$/, `${sp}: require gets CommonJS`);
@@ -45,7 +51,7 @@ test('package.json: exports with types/import/require for every entry, optional 
   }
   assert.deepEqual(pkg.peerDependencies, { react: '>=18', vue: '>=3.3' });
   assert.deepEqual(pkg.peerDependenciesMeta, { react: { optional: true }, vue: { optional: true } });
-  assert.deepEqual(pkg.sideEffects.sort(), ['./dist/element.cjs', './dist/element.js', './dist/script.cjs', './dist/vlens.js']);
+  assert.deepEqual(pkg.sideEffects.sort(), ['./dist/element.cjs', './dist/element.dev.cjs', './dist/element.dev.js', './dist/element.js', './dist/script.cjs', './dist/script.dev.cjs', './dist/vlens.dev.js', './dist/vlens.js']);
   assert.equal(pkg.scripts.prepack, 'npm run build');
   assert.ok(pkg.repository && pkg.repository.url, 'a repository');
   assert.equal(pkg.main, './dist/index.cjs');
@@ -58,6 +64,7 @@ test("dist/react.js and dist/react.cjs start with 'use client'; the wrappers imp
   for (const e of ['react', 'vue', 'element']) {
     const esm = fs.readFileSync(path.join(repo, 'dist', `${e}.js`), 'utf8');
     assert.match(esm, /from"\.\/index\.js"/, `${e}.js imports ./index.js`);
+    assert.match(fs.readFileSync(path.join(repo, 'dist', `${e}.dev.js`), 'utf8'), /from"\.\/index\.dev\.js"/, `${e}.dev.js imports ./index.dev.js`);
     assert.ok(esm.length < 8000, `${e}.js is a small wrapper, not a second copy of the wasm (${esm.length} bytes)`);
     const gz = gzipSync(esm, { level: 9 }).length;
     assert.ok(gz <= 1536, `${e}.js stays within 1.5 KiB gzipped (${gz} bytes)`);
@@ -98,11 +105,11 @@ const run = (...args) => JSON.parse(node(args, path.join(dir, 'node')).trim().sp
 
 test('every entry by import and by require in Node, without a DOM', () => {
   const expected = {
-    core: ['VlensError', 'mountVlens'], react: ['VlensVerification', 'useVlens'], vue: ['VlensVerification', 'useVlens'],
+    core: ['VlensError', 'mountVlens', 'preload'], react: ['VlensVerification', 'useVlens'], vue: ['VlensVerification', 'useVlens'],
     element: ['VlensVerificationElement'], version: pkg.version, element_class: 'undefined', global: 'object',
   };
   assert.deepEqual(run('entries.mjs'), { ...expected, script: [] });
-  assert.deepEqual(run('entries.cjs'), { ...expected, script: ['VlensError', 'mountVlens'] });
+  assert.deepEqual(run('entries.cjs'), { ...expected, script: ['VlensError', 'mountVlens', 'preload'] });
 });
 
 for (const env of ['jsdom', 'happy-dom']) {

@@ -145,7 +145,7 @@ test('Arabic: right to left with Arabic text, from locale or from <html lang>; m
   await page.mount('e', h.token('hang', key('ar-en')), { baseUrl: h.base('manual'), locale: 'en', messages: { loading: 'One moment…' } });
   const e = await screen(page, 'e');
   assert.deepEqual([e.text, e.dir, e.lang], ['One moment…', 'ltr', 'en']);
-  const err = await page.evaluate(() => { try { mountVlens(T.container('x'), '/t', { messages: { retyr: 'x' } }); } catch (e) { return e.message; } });
+  const err = await page.evaluate(async () => { await preload(); try { mountVlens(T.container('x'), '/t', { messages: { retyr: 'x' } }); } catch (e) { return e.message; } });
   assert.match(err, /messages\.retyr/);
   await page.close();
   await p.close();

@@ -374,7 +374,8 @@ test('a polluted mode, integrity or referrer on Object.prototype neither breaks 
 
 test('the Vlens API host and server secrets are refused however they are spelled', async () => {
   const p = await h.open();
-  const outcomes = await p.evaluate((baseUrl) => {
+  const outcomes = await p.evaluate(async (baseUrl) => {
+    await preload();
     const el = document.createElement('div');
     document.body.append(el);
     const providers = [

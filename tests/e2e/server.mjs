@@ -151,7 +151,12 @@ export async function startServers() {
   // ---- host origin
   const host = track(http.createServer(async (req, res) => {
     const url = new URL(req.url, hostOrigin);
-    const p = url.pathname;
+    let p = url.pathname;
+    // /nowasm/<path>: <path> under a strict CSP that does not allow WebAssembly.
+    if (p.startsWith('/nowasm/')) {
+      p = p.slice('/nowasm'.length);
+      res.setHeader('content-security-policy', `default-src 'self'; script-src 'self'; frame-src ${appOrigin}; style-src 'self'`);
+    }
     // No keep-alive: Chromium resends a request that got 408 on a reused socket, which would
     // blur the provider call counts.
     res.setHeader('connection', 'close');
@@ -160,6 +165,11 @@ export async function startServers() {
     if (p.startsWith('/fixtures/')) return serveFile(res, fixturesDir, p.slice('/fixtures/'.length));
     if (p === '/host-script.html') return html(res, hostPage('script'));
     if (p === '/host-esm.html') return html(res, hostPage('esm'));
+    if (p === '/host-esm-counted.html') return html(res, hostPage('esm').replace('<script type="module"', '<script src="/fixtures/count-wasm.js"></script>\n<script type="module"'));
+    if (p === '/host-both.html') {
+      return html(res, hostPage('script').replace('<script src="/dist/vlens.js">', '<script src="/fixtures/count-wasm.js"></script>\n<script src="/dist/vlens.js">')
+        .replace('</head>', '<script type="module" src="/fixtures/init-both.js"></script></head>'));
+    }
     if (p === '/blank.html') return html(res, '<!doctype html><html><head><meta charset="utf-8"><title>blank</title></head><body></body></html>');
     if (p === '/host-reset.html') {
       return html(res, hostPage('script').replace('</head>', '<link rel="stylesheet" href="/fixtures/reset.css"></head>'));

@@ -3,6 +3,7 @@
 // (tsc fails if an expected error does not happen).
 import {
   mountVlens,
+  preload,
   VlensError,
   type TokenProvider,
   type TokenProviderContext,
@@ -188,6 +189,11 @@ async function results(): Promise<string> {
     case 'destroyed':
       // @ts-expect-error a destroyed result has no data
       return String(r.data);
+    case 'error': {
+      const code: 'WASM_BLOCKED' | 'INVALID_ARGUMENT' = r.error.code;
+      // @ts-expect-error an error result has no data
+      return String(r.data) + code + r.error.message;
+    }
     default: {
       const never: never = r;
       return never;
@@ -196,12 +202,19 @@ async function results(): Promise<string> {
 }
 void results;
 
+// --- preload ---------------------------------------------------------------------------------
+const loaded: Promise<void> = preload();
+void loaded;
+
 // --- VlensError -------------------------------------------------------------------------------
 try {
   mountVlens('#missing', '/t');
 } catch (e) {
   if (e instanceof VlensError) {
-    const code: 'INVALID_ARGUMENT' | 'WASM_BLOCKED' = e.code;
+    const code: 'INVALID_ARGUMENT' = e.code;
+    // @ts-expect-error the environment (WASM_BLOCKED) is reported, never thrown
+    const env: 'WASM_BLOCKED' = e.code;
+    void env;
     // @ts-expect-error the code is one of the documented ones
     const wrong: 'OTHER' = e.code;
     void wrong;
@@ -258,6 +271,8 @@ assertType<Equal<keyof VlensEventMap, VlensEventType>>();
 assertType<
   Equal<
     VlensErrorCode,
+    | 'WASM_BLOCKED'
+    | 'INVALID_ARGUMENT'
     | 'TOKEN_PROVIDER_FAILED'
     | 'TOKEN_INVALID'
     | 'TOKEN_TIMEOUT'

@@ -25,6 +25,8 @@ for (const k of ['window', 'document', 'HTMLElement', 'Element', 'Node', 'Event'
 for (const k of ['addEventListener', 'removeEventListener', 'dispatchEvent']) globalThis[k] = win[k].bind(win);
 
 process.on('uncaughtException', (e) => { console.log('ERROR', e.code, e.message); process.exit(1); });
+// The module compiles asynchronously on the first mount: wait for what should appear.
+const until = async (f) => { for (let i = 0; i < 250 && !f(); i++) await new Promise((r) => setTimeout(r, 20)); };
 const { mountVlens } = how === 'require' ? createRequire(import.meta.url)('vlens-widget') : await import('vlens-widget');
 const seen = [];
 const el = document.getElementById('kyc');
@@ -33,7 +35,7 @@ const session = mountVlens(el, ({ reason }) => { seen.push(['provider', reason])
   baseUrl: 'http://localhost:8081',
   onEvent: (type) => seen.push(['event', type]),
 });
-await new Promise((r) => setTimeout(r, 50));
+await until(() => el.querySelector('iframe'));
 const iframe = el.querySelector('iframe');
 const out = { state: session.state, src: iframe && iframe.getAttribute('src'), allow: iframe && iframe.getAttribute('allow'), seen: seen.slice() };
 session.destroy();
