@@ -113,7 +113,7 @@ function idle(err, element, options, resolve, close) {
     const [text, label, closeLabel] = BLOCKED[lang];
     const parts = open(modal ? document.body : el, modal, lang, lang == 'ar' ? 'rtl' : 'ltr', o.width || '100%', label, closeLabel, close);
     down = parts[1];
-    show(parts[0], 1, text, '', null, modal ? '' : o.height || 700);
+    show(parts[0], 'error', text, '', null, modal ? '' : o.height || 700);
   }
   emit(target, 'vlens:error', { code, message, recoverable: false, source: 'widget' }, o.onError, o.onEvent);
   emit(target, 'vlens:state', { state: 'error' }, o.onStateChange, o.onEvent);

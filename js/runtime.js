@@ -49,6 +49,23 @@ export const log = (level, text, value) => {
   console[level]('vlens-widget: ' + text, ...(value === undefined ? [] : [value]));
 };
 
+export const now = () => performance.now();
+
+// The page-wide registry of sessions by element, shared by every copy of the package on the
+// page (a script tag and a bundle, say): taking an element releases (destroys) the session
+// that held it, whichever copy made that one.
+const sessions = (globalThis[Symbol.for('vlens-widget.sessions')] ||= new WeakMap());
+
+export const claim = (el, release) => {
+  const before = sessions.get(el);
+  sessions.set(el, release);
+  if (before) before();
+};
+
+export const unclaim = (el, release) => {
+  if (sessions.get(el) === release) sessions.delete(el);
+};
+
 const css = (v) => (typeof v === 'number' ? v + 'px' : v);
 
 // The iframe, sized through the CSSOM (never a style attribute, so a strict CSP needs no

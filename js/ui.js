@@ -26,13 +26,17 @@ const CSS = `
 
 const css = (v) => (typeof v === 'number' ? v + 'px' : v);
 
-const styled = new WeakSet();
+// Shared by every copy of the package on the page (a script tag and a bundle, say): the
+// documents already styled, each document's scroll lock, and where each dialog's focus goes back.
+const page = (globalThis[Symbol.for('vlens-widget.page')] ||= { styled: new WeakSet(), locks: new WeakMap() });
+const RETURN = Symbol.for('vlens-widget.return');
 
 // Once per document (or shadow root); where constructed stylesheets are missing (jsdom),
 // the screens are still there, unstyled.
 const style = (node) => {
   const root = node.getRootNode();
   const target = 'adoptedStyleSheets' in root ? root : node.ownerDocument;
+  const styled = page.styled;
   if (styled.has(target)) return;
   try {
     const sheet = new CSSStyleSheet();
@@ -50,8 +54,40 @@ const el = (doc, tag, cls, attrs, parent) => {
   return e;
 };
 
+// The page's scroll lock, counted across dialogs and copies: the first takes overflow-x and
+// overflow-y (with their priority) and the last gives back each that is still ours; a value
+// the host set meanwhile is the host's.
+const lock = (doc, on) => {
+  const html = doc.documentElement;
+  const s = html.style;
+  const l = page.locks.get(doc) || { n: 0 };
+  page.locks.set(doc, l);
+  if (on ? l.n++ : !l.n || --l.n) return;
+  if (on) l.had = html.hasAttribute('style');
+  ['overflow-x', 'overflow-y'].forEach((p, i) => {
+    if (on) {
+      l[i] = [s.getPropertyValue(p), s.getPropertyPriority(p)];
+      s.setProperty(p, 'hidden', 'important');
+    } else if (s.getPropertyValue(p) == 'hidden' && s.getPropertyPriority(p)) {
+      s.setProperty(p, ...l[i]);
+    }
+  });
+  // Reading the attribute first: Chromium writes a changed inline style back lazily.
+  if (!on && !l.had && html.getAttribute('style') === '') html.removeAttribute('style');
+};
+
+// Where a dialog's focus goes back: what had it when the dialog opened, or, if that has
+// gone with a dialog closed since, where that dialog's focus went back.
+const back = (dialog) => {
+  let to = dialog[RETURN];
+  while (to && !to.isConnected) to = (to.closest('dialog') || {})[RETURN];
+  return to;
+};
+
 // The box the iframe goes in, in `container` or in a modal dialog; returns it and the
 // function that takes everything down again (the modal closes, focus and scrolling return).
+// However the dialog ends (our button, Escape, the host's close() or requestClose(), its
+// removal from the page), `onClose` says so; Escape a host prevented is left alone.
 export const open = (container, modal, lang, dir, width, label, closeLabel, onClose) => {
   const doc = container.ownerDocument;
   if (!modal) {
@@ -60,11 +96,8 @@ export const open = (container, modal, lang, dir, width, label, closeLabel, onCl
     style(box);
     return [box, () => box.remove()];
   }
-  const html = doc.documentElement;
-  const before = doc.activeElement;
-  const overflow = html.style.overflow;
-  const hadStyle = html.hasAttribute('style');
   const dialog = el(doc, 'dialog', 'vlens-modal', { lang, dir, 'aria-label': label, 'aria-modal': 'true' });
+  dialog[RETURN] = doc.activeElement;
   // Tab past either end lands on a guard, which sends focus round to the other end: key
   // events inside the cross-origin iframe never reach this page, focus does.
   const guard = el(doc, 'span', 'vlens-guard', { tabindex: 0 }, dialog);
@@ -77,14 +110,20 @@ export const open = (container, modal, lang, dir, width, label, closeLabel, onCl
   guard.addEventListener('focus', () => stops().pop().focus());
   end.addEventListener('focus', () => close.focus());
   close.addEventListener('click', onClose);
+  dialog.addEventListener('close', onClose);
   dialog.addEventListener('cancel', (e) => {
     e.preventDefault();
     onClose();
   });
   dialog.addEventListener('keydown', (e) => {
-    if (e.key === 'Escape') onClose();
+    if (e.key != 'Escape' || e.defaultPrevented) return;
+    e.preventDefault();
+    e.stopPropagation();
+    onClose();
   });
+  const gone = new MutationObserver(() => dialog.isConnected || onClose());
   doc.body.appendChild(dialog);
+  for (const node of [doc.documentElement, doc.body]) gone.observe(node, { childList: true });
   style(dialog);
   try {
     dialog.showModal();
@@ -92,16 +131,21 @@ export const open = (container, modal, lang, dir, width, label, closeLabel, onCl
     dialog.setAttribute('open', '');
   }
   close.focus();
-  html.style.overflow = 'hidden';
+  lock(doc, 1);
   return [
     box,
     () => {
+      gone.disconnect();
+      const active = doc.activeElement;
+      const ours = !active || active === doc.body || dialog.contains(active);
       if (dialog.open && dialog.close) dialog.close();
       dialog.remove();
-      html.style.overflow = overflow;
-      // Reading the attribute first: Chromium writes a changed inline style back lazily.
-      if (!hadStyle && html.getAttribute('style') === '') html.removeAttribute('style');
-      if (before && before.focus && before.isConnected) before.focus();
+      lock(doc);
+      // The dialog on top keeps the focus; else it goes back where it was, if it was ours.
+      if (ours && !doc.querySelector('dialog.vlens-modal[open]')) {
+        const to = back(dialog);
+        if (to && to.focus) to.focus();
+      }
     },
   ];
 };
@@ -130,7 +174,8 @@ export const restyle = (box, frame, modal, lang, dir, label, closeLabel, width, 
   }
 };
 
-// Screens: 0 loading, 1 error (with "Try again" when `retry` is a text), 2 none (the app).
+// Screens by the names the engine gives them (src/ui.rs, Screen::name): 'loading', 'error'
+// (with "Try again" when `retry` is a text) and 'app' (nothing of ours: the app is on show).
 export const show = (box, screen, text, retry, onRetry, minHeight) => {
   const doc = box.ownerDocument;
   const frame = box.querySelector('iframe');
@@ -138,15 +183,17 @@ export const show = (box, screen, text, retry, onRetry, minHeight) => {
   // Focus on a screen that goes (after "Try again", say) moves on with it, not to <body>.
   const focused = old && old.contains(doc.activeElement);
   if (old) old.remove();
-  box.classList.toggle('vlens-busy', screen < 2);
+  const app = screen == 'app';
+  box.classList.toggle('vlens-busy', !app);
   // Holds the iframe's place while there is none, so the page does not jump.
   box.style.minHeight = frame ? '' : css(minHeight);
-  if (screen > 1) {
+  if (app) {
     if (focused && frame) frame.focus();
     return;
   }
-  const layer = el(doc, 'div', screen ? 'vlens-state vlens-error' : 'vlens-state vlens-loading', screen ? {} : { role: 'status' }, box);
-  if (!screen) el(doc, 'span', 'vlens-spinner', { 'aria-hidden': 'true' }, layer);
+  const error = screen == 'error';
+  const layer = el(doc, 'div', 'vlens-state vlens-' + screen, { role: error ? 'alert' : 'status' }, box);
+  if (!error) el(doc, 'span', 'vlens-spinner', { 'aria-hidden': 'true' }, layer);
   const message = el(doc, 'p', 'vlens-message', { tabindex: -1 }, layer);
   message.textContent = text;
   if (retry) {
@@ -154,7 +201,11 @@ export const show = (box, screen, text, retry, onRetry, minHeight) => {
     button.textContent = retry;
     button.addEventListener('click', onRetry);
   }
-  if (screen || focused) {
+  // An error is announced (role="alert") wherever the user is, but takes focus only from the
+  // widget itself or from nowhere (the body): what they are typing elsewhere stays theirs.
+  const active = doc.activeElement;
+  const ours = !active || active === doc.body || (box.closest('dialog') || box).contains(active);
+  if (focused || (error && ours)) {
     // The least scrolling that shows it: a plain focus() would put it at the top of the window.
     message.focus({ preventScroll: true });
     if (message.scrollIntoView) message.scrollIntoView({ block: 'nearest' });

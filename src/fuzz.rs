@@ -147,7 +147,7 @@ proptest! {
         for name in ["tokenTimeoutMs", "loadTimeoutMs", "retries", "height", "width", "minHeight", "maxHeight"] {
             let _ = options::read::<()>(vec![(name.into(), Opt::Num(x)), ("maxHeight".into(), Opt::Num(y))], &FakeEnv);
         }
-        let _ = options::clamp_height(x, Some(y), None);
+        let _ = crate::iframe::clamp_height(x, Some(y), None);
         prop_assert!(token::backoff_ms(r, rand) <= token::BACKOFF_MAX_MS as u32);
         prop_assert!(token::retry_after_ms("Sun, 06 Nov 1994 08:49:37 GMT", x, y).is_some() == x.is_finite());
         // Paced waits never add up past the cap, whatever the server asked.
@@ -163,13 +163,13 @@ proptest! {
     fn strings_from_the_caller_never_panic(a in ".{0,300}", b in ".{0,40}") {
         for name in ["allow", "title", "baseUrl", "height", &b] {
             if let Ok(cfg) = options::read::<()>(vec![(name.into(), Opt::Str(a.clone()))], &FakeEnv) {
-                prop_assert!(cfg.allow.starts_with("camera; microphone"));
-                prop_assert!(!cfg.allow.contains('"') && !cfg.allow.contains('<'));
+                prop_assert!(cfg.rules.allow.starts_with("camera; microphone"));
+                prop_assert!(!cfg.rules.allow.contains('"') && !cfg.rules.allow.contains('<'));
             }
         }
         let _ = options::check_form_names(&a);
         let _ = token::retry_after_ms(&a, f64::NAN, 0.0);
-        let _ = options::session_src(&b, &a);
+        let _ = crate::iframe::session_src(&b, &a);
     }
 }
 

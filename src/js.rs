@@ -42,6 +42,13 @@ extern "C" {
     pub(crate) fn set_height(frame: &web_sys::HtmlIFrameElement, px: f64);
     /// `console[level]('vlens-widget: ' + text, value?)`.
     pub(crate) fn log(level: &str, text: &str, value: &JsValue);
+    /// The time in milliseconds (`performance.now()`), the engine's clock.
+    pub(crate) fn now() -> f64;
+    /// Takes `element` in the page-wide registry shared by every copy of the package; the
+    /// `release` of whichever session held it is called.
+    pub(crate) fn claim(element: &web_sys::Element, release: &Function);
+    /// Gives `element` up, if `release`'s session still holds it.
+    pub(crate) fn unclaim(element: &web_sys::Element, release: &Function);
     /// Resolves to `[status, contentType, text, retryAfter]` (`retryAfter` the header or `null`).
     #[wasm_bindgen(js_name = fetchAnswer)]
     pub(crate) fn fetch_answer(url: &str, init: &JsValue) -> Promise;
@@ -75,10 +82,11 @@ extern "C" {
         height: &JsValue,
         title: &str,
     );
-    /// Shows screen 0 (loading), 1 (error; "Try again" when `retry` is not empty) or 2 (the app).
+    /// Shows the screen named by [`crate::ui::Screen::name`] ("Try again" on an error when
+    /// `retry` is not empty).
     pub(crate) fn show(
         container: &web_sys::Element,
-        screen: u32,
+        screen: &str,
         text: &str,
         retry: &str,
         on_retry: &Function,

@@ -16,8 +16,11 @@ extern crate alloc;
 pub mod error;
 pub mod token;
 
+mod browser;
+mod channel;
 mod events;
 mod executor;
+mod handles;
 mod iframe;
 mod js;
 mod options;
@@ -25,6 +28,7 @@ mod protocol;
 mod provider;
 mod session;
 mod ui;
+mod view;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod fuzz;

@@ -1,18 +1,23 @@
-//! The session engine: every rule of a mounted session, as a state machine with no I/O.
+//! The session engine: every rule of a mounted session and all its state, as a state
+//! machine with no I/O (sans-IO, like quinn-proto and rustls).
 //!
-//! The executor (`executor.rs`) feeds it [`Input`]s — a provider answer, a timer, a
-//! checked app message, a call of `refresh()` — and runs the [`Effect`]s it returns, in
-//! order, after releasing its borrow. The engine never calls JavaScript, so re-entrant
-//! host callbacks cannot observe it half-updated, and every rule is tested natively.
+//! The executor (`executor.rs`) feeds it [`Input`]s — a provider answer, a checked app
+//! message, a call of `refresh()`, the dialog closing — each with the time, and runs the
+//! [`Effect`]s it returns, in order, after releasing its borrow. Time is an input: the engine
+//! keeps its own deadlines (the provider call's, the pause before a retry, the app's load)
+//! and [`Session::poll_timeout`] says the earliest, for the executor's one timer; provider
+//! calls are numbered here only. The engine never calls JavaScript, so re-entrant host
+//! callbacks cannot observe it half-updated, and every rule is tested natively.
 //!
 //! `D` is the app's opaque `data` payload (a `JsValue` in the browser); the engine only
 //! passes it on.
 
 use crate::error::{ErrorCode, WidgetError};
-use crate::options::{self, Live, Mode, ReadyOn, Rules};
+use crate::iframe;
+use crate::options::{self, Length, Live, Mode, ReadyOn, Rules};
 use crate::protocol::AppMessage;
 use crate::token::{self, Failure, Reason};
-use crate::ui::{Screen, Text};
+use crate::ui::{BoxLook, FrameLook, Screen, ScreenLook, Text};
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -67,35 +72,26 @@ impl State {
 /// Identifies one call of the token provider, so a late answer to an abandoned call is ignored.
 pub(crate) type Attempt = u32;
 
-/// The session's timers; at most one of each kind runs at a time.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Timer {
-    /// `tokenTimeoutMs` for the provider call in flight.
-    Attempt = 0,
-    /// The pause before a retry.
-    Backoff = 1,
-    /// `loadTimeoutMs` for the app to report `ready`.
-    Ready = 2,
-}
-
-impl Timer {
-    /// The timer with this number (as `Timer::X as u32`), if any.
-    pub(crate) fn from_index(i: u32) -> Option<Timer> {
-        [Timer::Attempt, Timer::Backoff, Timer::Ready].into_iter().find(|t| *t as u32 == i)
-    }
-}
+/// A point in time, in milliseconds (the executor's clock: `performance.now()`).
+pub(crate) type Ms = f64;
 
 /// Something that happened to the session.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Input<D> {
-    /// Start: runs one microtask after `mountVlens` returns, so no event fires before it does.
-    Mount,
+    /// `mountVlens` made the session: it takes its container from any session before it.
+    Create,
+    /// Start: runs one microtask after `mountVlens` returns, so no event fires before it does;
+    /// `aborted` says the host's `signal` was already aborted by then.
+    Mount {
+        /// The host's `signal` is aborted.
+        aborted: bool,
+    },
     /// The provider call `Attempt` answered this (not yet checked) token.
     TokenOk(Attempt, String),
     /// The provider call `Attempt` failed.
     TokenErr(Attempt, Failure),
-    /// A timer started by [`Effect::StartTimer`] fired.
-    Timer(Timer),
+    /// The executor's timer, set for [`Session::poll_timeout`], fired.
+    Timeout,
     /// The current iframe fired `load`.
     FrameLoaded,
     /// The page's permissions policy keeps these features from the iframe (answer to [`Effect::CheckCamera`]).
@@ -104,9 +100,10 @@ pub(crate) enum Input<D> {
     Message(D, Read<D>),
     /// The host called `refresh()`.
     Refresh,
-    /// The host called `destroy()`, or its `signal` aborted.
+    /// The host called `destroy()`, its `signal` aborted, or another session took the container.
     Destroy,
-    /// The user closed the modal (its button or Escape); `D` is the `{reason: 'closed'}` to report.
+    /// The dialog ended, however: our close button, Escape, the host's `dialog.close()` or
+    /// `requestClose()`, or its removal from the page. `D` is the `{reason: 'closed'}` to report.
     Close(D),
     /// The host called `update()`: the rules `Live` says were given, checked by [`Session::check`].
     Update(Rules, Live),
@@ -175,6 +172,9 @@ pub(crate) enum Event<D> {
 /// What the executor must do, in order.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Effect<D> {
+    /// Take the container in the page-wide registry (shared by every copy of the package):
+    /// the session that held it is destroyed. One session per element; one dialog without one.
+    Claim,
     /// Ask the provider for a token; answer with `TokenOk`/`TokenErr` carrying `attempt`.
     CallProvider {
         /// The call's identity.
@@ -182,13 +182,10 @@ pub(crate) enum Effect<D> {
         /// `ctx.reason`.
         reason: Reason,
     },
-    /// Abort the provider call (`ctx.signal`); its answer will be ignored.
-    Abort(Attempt),
-    /// Start a timer of this many milliseconds.
-    StartTimer(Timer, u32),
-    /// Stop a timer that has not fired.
-    CancelTimer(Timer),
-    /// Show the app at this `src` in a new iframe, replacing any other (so history is untouched).
+    /// Abort the provider call in flight (`ctx.signal`); its answer will be ignored.
+    Abort,
+    /// Show the app at this `src` in a new iframe, replacing any other (so history is untouched),
+    /// sized by [`Session::frame_size`].
     SetFrame(String),
     /// Answer with `CameraBlocked` if the page's permissions policy blocks camera or microphone.
     CheckCamera,
@@ -245,12 +242,13 @@ pub(crate) enum Note<D> {
     ParserThrew(D),
 }
 
+/// Where the token acquisition in progress is, with its deadline.
 #[derive(Clone, Copy, Debug)]
 enum Phase {
-    /// A provider call is in flight, its timer running.
-    Calling(Attempt),
-    /// Waiting for the backoff timer before the next call.
-    Backoff,
+    /// A provider call is in flight; it fails with a timeout at `until`.
+    Calling { attempt: Attempt, until: Ms },
+    /// Waiting until `until` before the next call.
+    Backoff { until: Ms },
 }
 
 /// One acquisition of a token: the first call and its retries.
@@ -268,123 +266,223 @@ struct Frame {
     loaded: bool,
     /// The app counts as ready in it (`readyOn`): `vlens:ready` fired for it, or it need not.
     ready: bool,
+    /// The height the app last asked for, so new bounds can apply to it at once.
+    asked: Option<f64>,
 }
 
-/// A mounted session's rules.
+/// Where the session is, with what belongs to that stage only.
+#[derive(Clone, Copy, Debug)]
+enum Stage {
+    /// Made, its container not yet taken.
+    New,
+    /// Made by `mountVlens`, its container taken; not started.
+    Created,
+    /// Getting a token; the iframe of before stays during a refresh.
+    Token { frame: Option<Frame> },
+    /// The app loads in its iframe; `LOAD_TIMEOUT` at `ready_by`.
+    Loading { frame: Frame, ready_by: Ms },
+    /// The app is on show.
+    Ready { frame: Frame },
+    /// A widget error stopped the flow, with the screen that says so.
+    Error { frame: Option<Frame>, screen: Screen },
+    /// The flow finished (`result` settled); an inline iframe stays for the app's last screen.
+    Completed { frame: Option<Frame> },
+    /// The user left the flow (`result` settled).
+    Cancelled { frame: Option<Frame> },
+    /// Nothing more happens.
+    Destroyed,
+}
+
+impl Stage {
+    fn state(&self) -> State {
+        match self {
+            Stage::New | Stage::Created | Stage::Token { .. } => State::Token,
+            Stage::Loading { .. } => State::Loading,
+            Stage::Ready { .. } => State::Ready,
+            Stage::Error { .. } => State::Error,
+            Stage::Completed { .. } => State::Completed,
+            Stage::Cancelled { .. } => State::Cancelled,
+            Stage::Destroyed => State::Destroyed,
+        }
+    }
+
+    fn frame_mut(&mut self) -> Option<&mut Frame> {
+        match self {
+            Stage::Loading { frame, .. } | Stage::Ready { frame } => Some(frame),
+            Stage::Token { frame }
+            | Stage::Error { frame, .. }
+            | Stage::Completed { frame }
+            | Stage::Cancelled { frame } => frame.as_mut(),
+            Stage::New | Stage::Created | Stage::Destroyed => None,
+        }
+    }
+
+    fn into_frame(self) -> Option<Frame> {
+        match self {
+            Stage::Loading { frame, .. } | Stage::Ready { frame } => Some(frame),
+            Stage::Token { frame }
+            | Stage::Error { frame, .. }
+            | Stage::Completed { frame }
+            | Stage::Cancelled { frame } => frame,
+            Stage::New | Stage::Created | Stage::Destroyed => None,
+        }
+    }
+
+    fn has_frame(&self) -> bool {
+        self.into_frame().is_some()
+    }
+}
+
+/// A mounted session: its rules, where it is, and its token acquisition.
 #[must_use = "a Session does nothing unless fed inputs and its effects are run"]
 pub(crate) struct Session<D> {
     rules: Rules,
-    state: State,
-    mounted: bool,
+    stage: Stage,
     flight: Option<Flight>,
     next_attempt: Attempt,
-    frame: Option<Frame>,
-    ready_timer: bool,
-    parser_threw: bool,
-    settled: bool,
-    opened: bool,
+    /// The screen drawn, so each is drawn once (and again only in new texts).
     shown: Option<Screen>,
-    /// The height the app last asked for, so new bounds can apply to it at once.
-    asked: Option<f64>,
-    error: Screen,
+    /// The host's `parseMessage` threw once: said, and not said again.
+    parser_threw: bool,
     random: u32,
+    now: Ms,
     out: Vec<Effect<D>>,
 }
 
 impl<D: Clone> Session<D> {
-    /// A session that will start on [`Input::Mount`]; `seed` feeds the retry jitter.
+    /// A session that claims its container on [`Input::Create`] and starts on
+    /// [`Input::Mount`]; `seed` feeds the retry jitter.
     pub(crate) fn new(rules: Rules, seed: u32) -> Self {
         Session {
             rules,
-            state: State::Token,
-            mounted: false,
+            stage: Stage::New,
             flight: None,
             next_attempt: 0,
-            frame: None,
-            ready_timer: false,
-            parser_threw: false,
-            settled: false,
-            opened: false,
             shown: None,
-            asked: None,
-            error: Screen::Error { text: Text::TokenError, retry: true },
+            parser_threw: false,
             random: seed | 1,
+            now: 0.0,
             out: Vec::new(),
         }
     }
 
     /// `session.state`.
     pub(crate) fn state(&self) -> State {
-        self.state
+        self.stage.state()
+    }
+
+    /// When the engine next needs [`Input::Timeout`]: its earliest deadline, if any.
+    pub(crate) fn poll_timeout(&self) -> Option<Ms> {
+        let flight = self.flight.map(|f| match f.phase {
+            Phase::Calling { until, .. } | Phase::Backoff { until } => until,
+        });
+        let load = match self.stage {
+            Stage::Loading { ready_by, .. } => Some(ready_by),
+            _ => None,
+        };
+        match (flight, load) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Whether a token is being acquired (a call in flight, or a pause before the next).
+    #[cfg(test)]
+    pub(crate) fn has_flight(&self) -> bool {
+        self.flight.is_some()
+    }
+
+    /// Whether our box (inline) or the dialog (modal) holds the iframe.
+    pub(crate) fn boxed(&self) -> bool {
+        self.rules.ui || self.rules.mode == Mode::Modal
+    }
+
+    /// The iframe as it is made: a modal's fills the dialog, an inline one in our box fills
+    /// its width (the box takes `width`).
+    pub(crate) fn frame_look(&self) -> FrameLook {
+        let full = || Length::Css("100%".into());
+        let r = &self.rules;
+        let (width, height) = match r.mode {
+            Mode::Modal => (full(), full()),
+            Mode::Inline if r.ui => (full(), r.height.clone()),
+            Mode::Inline => (r.width.clone(), r.height.clone()),
+        };
+        FrameLook { width, height, allow: r.allow.clone(), title: r.title.clone() }
+    }
+
+    /// Our box or dialog as it is drawn. Inline, the box holds the iframe's height while there
+    /// is none, so the page does not jump; a dialog's size is its own.
+    pub(crate) fn box_look(&self) -> BoxLook {
+        let r = &self.rules;
+        let modal = r.mode == Mode::Modal;
+        BoxLook {
+            modal,
+            locale: r.texts.locale,
+            width: r.width.clone(),
+            height: (!modal).then(|| r.height.clone()),
+            label: r.texts.get(Text::DialogLabel).into(),
+            close: r.texts.get(Text::Close).into(),
+            title: r.title.clone(),
+            frame_height: r.height.clone(),
+        }
+    }
+
+    /// A screen as it is drawn, in the session's texts.
+    pub(crate) fn screen_look(&self, screen: Screen) -> ScreenLook {
+        screen.look(&self.rules.texts)
     }
 
     /// Refuses an update that would break the session's rules (bounds that cross).
     pub(crate) fn check(&self, new: &Rules, given: Live) -> Result<(), WidgetError> {
-        let mut rules = self.rules.clone();
-        rules.take(new, given);
-        options::check_bounds(rules.min_height, rules.max_height)
+        let (min, max) = self.rules.bounds_after(new, given);
+        options::check_bounds(min, max)
     }
 
-    /// Applies one input; returns what to do, in order.
+    /// Applies one input at `now`; returns what to do, in order.
     #[must_use = "the effects must be run"]
-    pub(crate) fn handle(&mut self, input: Input<D>) -> Vec<Effect<D>> {
-        if self.state != State::Destroyed {
+    pub(crate) fn handle(&mut self, now: Ms, input: Input<D>) -> Vec<Effect<D>> {
+        self.now = now;
+        if !matches!(self.stage, Stage::Destroyed) {
             self.step(input);
         }
         core::mem::take(&mut self.out)
     }
 
     fn step(&mut self, input: Input<D>) {
+        let created = matches!(self.stage, Stage::New | Stage::Created);
         match input {
-            Input::Mount if !self.mounted => {
-                self.mounted = true;
-                if self.rules.ui || self.rules.mode == Mode::Modal {
-                    self.opened = true;
+            Input::Create if matches!(self.stage, Stage::New) => {
+                self.stage = Stage::Created;
+                self.out.push(Effect::Claim);
+            }
+            Input::Mount { aborted: true } if created => self.destroy(),
+            Input::Mount { aborted: false } if created => {
+                self.stage = Stage::Token { frame: None };
+                if self.boxed() {
                     self.out.push(Effect::Open);
                 }
                 self.show();
                 self.emit(Event::State(State::Token));
                 self.start_flight(Reason::Initial);
             }
-            Input::Mount => {}
+            Input::Create | Input::Mount { .. } => {}
             Input::TokenOk(attempt, token) => {
                 if let Some(flight) = self.answered(attempt) {
                     self.flight = None;
                     match token::check(&token) {
                         Ok(()) => self.use_token(flight.purpose, token),
-                        Err(e) => self.fail(e),
+                        Err(e) => self.stop(e),
                     }
                 }
             }
             Input::TokenErr(attempt, failure) => {
                 if let Some(flight) = self.answered(attempt) {
-                    self.failed(flight, failure);
+                    self.retry_or_stop(flight, failure);
                 }
             }
-            Input::Timer(Timer::Attempt) => {
-                if let Some(flight @ Flight { phase: Phase::Calling(attempt), .. }) = self.flight {
-                    self.out.push(Effect::Abort(attempt));
-                    self.failed(flight, Failure::Timeout);
-                }
-            }
-            Input::Timer(Timer::Backoff) => {
-                if let Some(Flight { phase: Phase::Backoff, .. }) = self.flight {
-                    self.call(Reason::Retry);
-                }
-            }
-            Input::Timer(Timer::Ready) => {
-                if self.ready_timer {
-                    self.ready_timer = false;
-                    if self.state == State::Loading {
-                        let loaded = self.frame.is_some_and(|f| f.loaded);
-                        self.fail(load_timeout(&self.rules, loaded));
-                    }
-                }
-            }
+            Input::Timeout => self.timeout(),
             Input::FrameLoaded => {
-                if let Some(frame) = self.frame.as_mut() {
-                    let first = !frame.loaded;
-                    frame.loaded = true;
+                if let Some(first) = self.stage.frame_mut().map(|f| !core::mem::replace(&mut f.loaded, true)) {
                     self.emit(Event::Load);
                     if first && self.rules.ready_on == ReadyOn::Load {
                         self.ready();
@@ -394,45 +492,66 @@ impl<D: Clone> Session<D> {
             // Flow-stopping: without camera and microphone the liveness step cannot work, so
             // the user is not walked through the steps before it for nothing.
             Input::CameraBlocked(features) => {
-                if !features.is_empty() && self.frame.is_some() && !self.state.has_ended() {
-                    self.stop_ready_timer();
-                    self.frame = None;
+                if !features.is_empty() && self.stage.has_frame() && !self.state().has_ended() {
+                    let err = camera_blocked(&self.rules.origin, &features);
+                    let screen = error_screen(&err);
                     self.out.push(Effect::RemoveFrame);
-                    self.fail(camera_blocked(&self.rules.origin, &features));
+                    self.emit(Event::Error(err));
+                    self.go(|_| Stage::Error { frame: None, screen });
                 }
             }
             Input::Message(raw, read) => self.message(raw, read),
             Input::Refresh => {
-                if self.mounted && !self.state.has_ended() {
-                    self.stop_ready_timer();
-                    self.set_state(State::Token);
+                if !created && !self.state().has_ended() {
+                    self.go(|frame| Stage::Token { frame });
                     self.start_flight(Reason::Refresh);
                 }
             }
             Input::Destroy => self.destroy(),
-            Input::Update(new, given) => self.update(&new, given),
+            Input::Update(new, given) => self.update(new, given),
             Input::Close(data) => {
-                if self.rules.mode == Mode::Modal {
-                    if !self.state.has_ended() {
-                        self.end();
-                        self.settle(Outcome::Cancelled(data.clone()));
-                        self.emit(Event::Cancel(data));
-                        self.set_state(State::Cancelled);
+                if self.rules.mode == Mode::Modal && !created {
+                    if self.state().has_ended() {
+                        self.destroy();
+                    } else {
+                        self.finish(Outcome::Cancelled(data));
                     }
-                    self.destroy();
                 }
+            }
+        }
+    }
+
+    /// Every deadline that has passed: the call in flight times out, the pause before a
+    /// retry ends, the app did not load in time.
+    fn timeout(&mut self) {
+        if let Some(flight) = self.flight {
+            match flight.phase {
+                Phase::Calling { until, .. } if until <= self.now => {
+                    self.out.push(Effect::Abort);
+                    self.retry_or_stop(flight, Failure::Timeout);
+                }
+                Phase::Backoff { until } if until <= self.now => self.call(Reason::Retry),
+                _ => {}
+            }
+        }
+        if let Stage::Loading { frame, ready_by } = self.stage {
+            if ready_by <= self.now {
+                self.stop(load_timeout(&self.rules, frame.loaded));
             }
         }
     }
 
     /// Rules change for what comes next (the next provider call, timer, resize); what is drawn
     /// changes at once.
-    fn update(&mut self, new: &Rules, given: Live) {
+    fn update(&mut self, new: Rules, given: Live) {
         self.rules.take(new, given);
-        // The host's height holds until the app asks for another.
-        if given.has(Live::HEIGHT) {
-            self.asked = None;
-        }
+        let asked = self.stage.frame_mut().and_then(|frame| {
+            // The host's height holds until the app asks for another.
+            if given.has(Live::HEIGHT) {
+                frame.asked = None;
+            }
+            frame.asked
+        });
         if given.has(Live::LOOK) {
             self.out.push(Effect::Restyle);
         }
@@ -440,7 +559,7 @@ impl<D: Clone> Session<D> {
             self.shown = None;
             self.show();
         }
-        if let (true, Some(asked)) = (given.has(Live::BOUNDS), self.asked) {
+        if let (true, Some(asked)) = (given.has(Live::BOUNDS), asked) {
             self.follow_height(asked);
         }
     }
@@ -449,7 +568,7 @@ impl<D: Clone> Session<D> {
     fn follow_height(&mut self, asked: f64) -> f64 {
         // A modal's iframe fills the dialog.
         if self.rules.auto_resize && self.rules.mode == Mode::Inline {
-            let h = options::clamp_height(asked, self.rules.min_height, self.rules.max_height);
+            let h = iframe::clamp_height(asked, self.rules.min_height, self.rules.max_height);
             self.out.push(Effect::Resize(h));
             h
         } else {
@@ -457,25 +576,38 @@ impl<D: Clone> Session<D> {
         }
     }
 
+    /// Nothing more happens: the provider call is aborted, the iframe and what holds it go,
+    /// `result` settles unless the flow ended before, and `vlens:destroy` is the last event.
     fn destroy(&mut self) {
         self.stop_flight();
-        self.stop_ready_timer();
-        if self.frame.take().is_some() {
+        let opened = self.boxed() && !matches!(self.stage, Stage::New | Stage::Created);
+        let settled = matches!(self.stage, Stage::Completed { .. } | Stage::Cancelled { .. });
+        if core::mem::replace(&mut self.stage, Stage::Destroyed).into_frame().is_some() {
             self.out.push(Effect::RemoveFrame);
         }
-        if self.opened {
-            self.opened = false;
+        if opened {
             self.out.push(Effect::Close);
         }
-        self.settle(Outcome::Destroyed);
-        self.state = State::Destroyed;
+        if !settled {
+            self.out.push(Effect::Settle(Outcome::Destroyed));
+        }
         self.emit(Event::State(State::Destroyed));
         self.emit(Event::Destroy);
     }
 
-    /// In a modal the flow's end closes it, after the host's callback for that end has run.
-    fn ended(&mut self, state: State) {
-        self.set_state(state);
+    /// The one way a flow ends with a result (the app's completion or cancellation, the
+    /// user closing the dialog): nothing is pending any more, `result` settles, the host
+    /// hears it, and a dialog then closes, after the host's callback has run.
+    fn finish(&mut self, outcome: Outcome<D>) {
+        self.stop_flight();
+        let (event, completed) = match &outcome {
+            Outcome::Completed(data) => (Event::Complete(data.clone()), true),
+            Outcome::Cancelled(data) => (Event::Cancel(data.clone()), false),
+            Outcome::Destroyed => return self.destroy(),
+        };
+        self.out.push(Effect::Settle(outcome));
+        self.emit(event);
+        self.go(|frame| if completed { Stage::Completed { frame } } else { Stage::Cancelled { frame } });
         if self.rules.mode == Mode::Modal {
             self.destroy();
         }
@@ -483,7 +615,7 @@ impl<D: Clone> Session<D> {
 
     fn message(&mut self, raw: D, read: Read<D>) {
         // Messages come from the frame on show; with none (a camera block took it) there is no sender.
-        if self.frame.is_none() {
+        if !self.stage.has_frame() {
             return;
         }
         if self.rules.debug {
@@ -506,42 +638,32 @@ impl<D: Clone> Session<D> {
     /// The app counts as ready in the current frame (its v1 `ready`, or its first `load`
     /// with `readyOn: 'load'`): once per frame, and only while the flow waits for it.
     fn ready(&mut self) {
-        let Some(frame) = self.frame.as_mut() else { return };
-        if core::mem::replace(&mut frame.ready, true) {
+        // After LOAD_TIMEOUT a late app still recovers; during a refresh the new frame decides.
+        let waiting = matches!(self.stage, Stage::Loading { .. } | Stage::Error { frame: Some(_), .. });
+        let Some(frame) = self.stage.frame_mut() else { return };
+        if core::mem::replace(&mut frame.ready, true) || !waiting {
             return;
         }
-        // After LOAD_TIMEOUT a late app still recovers; during a refresh the new frame decides.
-        if matches!(self.state, State::Loading | State::Error) {
-            self.stop_ready_timer();
-            self.emit(Event::Ready);
-            self.set_state(State::Ready);
-        }
+        self.emit(Event::Ready);
+        self.go(|frame| Stage::Ready { frame: frame.unwrap_or_default() });
     }
 
     fn app(&mut self, msg: AppMessage, data: D) {
-        if !self.state.accepts(&msg) {
+        if !self.state().accepts(&msg) {
             return;
         }
         match msg {
             AppMessage::Ready => self.ready(),
             AppMessage::Step(step) => self.emit(Event::Step(step)),
             AppMessage::Resize(asked) => {
-                self.asked = Some(asked);
+                if let Some(frame) = self.stage.frame_mut() {
+                    frame.asked = Some(asked);
+                }
                 let height = self.follow_height(asked);
                 self.emit(Event::Resize(height));
             }
-            AppMessage::Completed => {
-                self.end();
-                self.settle(Outcome::Completed(data.clone()));
-                self.emit(Event::Complete(data));
-                self.ended(State::Completed);
-            }
-            AppMessage::Cancelled => {
-                self.end();
-                self.settle(Outcome::Cancelled(data.clone()));
-                self.emit(Event::Cancel(data));
-                self.ended(State::Cancelled);
-            }
+            AppMessage::Completed => self.finish(Outcome::Completed(data)),
+            AppMessage::Cancelled => self.finish(Outcome::Cancelled(data)),
             AppMessage::Error { code, message, recoverable } => {
                 self.emit(Event::AppError { code, message, recoverable: recoverable.unwrap_or(false) })
             }
@@ -555,34 +677,30 @@ impl<D: Clone> Session<D> {
         }
     }
 
-    /// The flight `attempt` belongs to, if it is the call in flight; its timer is stopped.
-    fn answered(&mut self, attempt: Attempt) -> Option<Flight> {
-        match self.flight {
-            Some(flight @ Flight { phase: Phase::Calling(current), .. }) if current == attempt => {
-                self.out.push(Effect::CancelTimer(Timer::Attempt));
-                Some(flight)
-            }
-            _ => None,
-        }
+    /// The flight `attempt` belongs to, if it is the call in flight.
+    fn answered(&self, attempt: Attempt) -> Option<Flight> {
+        self.flight.filter(|f| matches!(f.phase, Phase::Calling { attempt: current, .. } if current == attempt))
     }
 
-    fn failed(&mut self, flight: Flight, failure: Failure) {
+    /// After a failed attempt: wait and try again while the rules allow, else stop the flow.
+    fn retry_or_stop(&mut self, flight: Flight, failure: Failure) {
         let random = self.next_random();
         match flight.tries.next(&failure, self.rules.retries, self.rules.token_timeout_ms, random) {
             Some((ms, tries)) => {
-                self.flight = Some(Flight { tries, phase: Phase::Backoff, ..flight });
-                self.out.push(Effect::StartTimer(Timer::Backoff, ms));
+                let until = self.now + f64::from(ms);
+                self.flight = Some(Flight { tries, phase: Phase::Backoff { until }, ..flight });
             }
             None => {
                 self.flight = None;
-                self.fail(failure.into_error(flight.purpose, self.rules.token_timeout_ms));
+                self.stop(failure.into_error(flight.purpose, self.rules.token_timeout_ms));
             }
         }
     }
 
     fn start_flight(&mut self, purpose: Reason) {
         self.stop_flight();
-        self.flight = Some(Flight { purpose, tries: token::Tries::default(), phase: Phase::Backoff });
+        self.flight =
+            Some(Flight { purpose, tries: token::Tries::default(), phase: Phase::Backoff { until: self.now } });
         self.call(purpose);
     }
 
@@ -590,86 +708,63 @@ impl<D: Clone> Session<D> {
     fn call(&mut self, reason: Reason) {
         let attempt = self.next_attempt;
         self.next_attempt = self.next_attempt.wrapping_add(1);
+        let until = self.now + f64::from(self.rules.token_timeout_ms);
         if let Some(flight) = self.flight.as_mut() {
-            flight.phase = Phase::Calling(attempt);
+            flight.phase = Phase::Calling { attempt, until };
         }
         self.emit(Event::Token(reason));
         self.out.push(Effect::CallProvider { attempt, reason });
-        self.out.push(Effect::StartTimer(Timer::Attempt, self.rules.token_timeout_ms));
     }
 
     fn stop_flight(&mut self) {
-        match self.flight.take().map(|f| f.phase) {
-            Some(Phase::Calling(attempt)) => {
-                self.out.push(Effect::CancelTimer(Timer::Attempt));
-                self.out.push(Effect::Abort(attempt));
-            }
-            Some(Phase::Backoff) => self.out.push(Effect::CancelTimer(Timer::Backoff)),
-            None => {}
+        if let Some(Flight { phase: Phase::Calling { .. }, .. }) = self.flight.take() {
+            self.out.push(Effect::Abort);
         }
-    }
-
-    fn stop_ready_timer(&mut self) {
-        if self.ready_timer {
-            self.ready_timer = false;
-            self.out.push(Effect::CancelTimer(Timer::Ready));
-        }
-    }
-
-    /// The flow ended (completed or cancelled): nothing is pending any more.
-    fn end(&mut self) {
-        self.stop_flight();
-        self.stop_ready_timer();
     }
 
     fn use_token(&mut self, purpose: Reason, token: String) {
-        if purpose == Reason::Expired && self.frame.is_some() {
+        if purpose == Reason::Expired && self.stage.has_frame() {
             self.out.push(Effect::PostToken(token));
             return;
         }
-        self.out.push(Effect::SetFrame(options::session_src(&self.rules.base, &token)));
-        self.frame = Some(Frame::default());
-        self.asked = None;
-        self.set_state(State::Loading);
-        self.stop_ready_timer();
-        self.ready_timer = true;
-        self.out.push(Effect::StartTimer(Timer::Ready, self.rules.load_timeout_ms));
+        self.out.push(Effect::SetFrame(iframe::session_src(&self.rules.base, &token)));
+        let ready_by = self.now + f64::from(self.rules.load_timeout_ms);
+        self.go(|_| Stage::Loading { frame: Frame::default(), ready_by });
         self.out.push(Effect::CheckCamera);
     }
 
-    /// A widget error that stops the flow: `state` becomes `'error'` after the event.
-    fn fail(&mut self, err: WidgetError) {
-        self.error = Screen::Error { text: Text::for_error(err.code), retry: err.recoverable };
+    /// A widget error that stops the flow: `state` becomes `'error'` after the event; the
+    /// iframe, if any, stays (a late app may still report ready).
+    fn stop(&mut self, err: WidgetError) {
+        let screen = error_screen(&err);
         self.emit(Event::Error(err));
-        self.set_state(State::Error);
-        self.show();
+        self.go(|frame| Stage::Error { frame, screen });
     }
 
-    /// Shows the screen the state calls for, if the built-in screens are on and it changed.
+    /// Moves to the stage `next` makes of the current iframe; draws its screen, then says
+    /// the state changed, if it did.
+    fn go(&mut self, next: impl FnOnce(Option<Frame>) -> Stage) {
+        let before = self.state();
+        let frame = core::mem::replace(&mut self.stage, Stage::Created).into_frame();
+        self.stage = next(frame);
+        self.show();
+        let after = self.state();
+        if after != before {
+            self.emit(Event::State(after));
+        }
+    }
+
+    /// Shows the screen the stage calls for, if the built-in screens are on and it changed.
     fn show(&mut self) {
-        let screen = match self.state {
-            State::Token | State::Loading => Screen::Loading,
-            State::Error => self.error,
-            _ => Screen::App,
+        let screen = match self.stage {
+            Stage::New | Stage::Created | Stage::Destroyed => return,
+            Stage::Token { .. } | Stage::Loading { .. } => Screen::Loading,
+            Stage::Error { screen, .. } => screen,
+            Stage::Ready { .. } | Stage::Completed { .. } | Stage::Cancelled { .. } => Screen::App,
         };
-        if self.rules.ui && self.opened && self.shown != Some(screen) {
+        if self.rules.ui && self.shown != Some(screen) {
             self.shown = Some(screen);
             self.out.push(Effect::Show(screen));
-        }
-    }
-
-    fn settle(&mut self, outcome: Outcome<D>) {
-        if !self.settled {
-            self.settled = true;
-            self.out.push(Effect::Settle(outcome));
-        }
-    }
-
-    fn set_state(&mut self, state: State) {
-        if self.state != state {
-            self.state = state;
-            self.show();
-            self.emit(Event::State(state));
         }
     }
 
@@ -694,6 +789,11 @@ impl<D: Clone> Session<D> {
         self.random = x;
         f64::from(x) / 4_294_967_296.0
     }
+}
+
+/// The error screen for a flow-stopping error: its text, and "Try again" when it may help.
+fn error_screen(err: &WidgetError) -> Screen {
+    Screen::Error { text: Text::for_error(err.code), retry: err.recoverable }
 }
 
 fn load_timeout(rules: &Rules, loaded: bool) -> WidgetError {

@@ -2,11 +2,11 @@
 //! over random input sequences (proptest).
 
 use crate::error::ErrorCode;
-use crate::options::{Live, Mode, ReadyOn, Rules};
+use crate::options::{Length, Live, Mode, ReadyOn, Rules};
 use crate::protocol::AppMessage;
-use crate::session::{Effect, Event, Input, Level, Note, Outcome, Read, Session, State, Timer};
+use crate::session::{Effect, Event, Input, Level, Ms, Note, Outcome, Read, Session, State};
 use crate::token::{self, Failure, Reason};
-use crate::ui::{Screen, Text};
+use crate::ui::{Locale, Screen, Text, Texts};
 use proptest::prelude::*;
 use std::collections::BTreeSet;
 
@@ -24,13 +24,58 @@ fn rules() -> Rules {
         mode: Mode::Inline,
         ready_on: ReadyOn::Message,
         debug: false,
+        height: Length::Px(700.0),
+        width: Length::Css("100%".into()),
+        allow: "camera; microphone".into(),
+        title: "Vlens identity verification".into(),
+        texts: Texts::new(Locale::En),
     }
 }
 
 type E = Effect<u8>;
 
-fn session() -> Session<u8> {
-    Session::new(rules(), 42)
+/// The engine with a clock: inputs come at the current time; [`T::fire`] moves the clock to
+/// the engine's earliest deadline and fires it, as the executor's one timer would.
+struct T {
+    s: Session<u8>,
+    now: Ms,
+}
+
+impl T {
+    fn new(rules: Rules) -> T {
+        T { s: Session::new(rules, 42), now: 1000.0 }
+    }
+
+    fn handle(&mut self, input: Input<u8>) -> Vec<E> {
+        self.s.handle(self.now, input)
+    }
+
+    /// Fires the earliest deadline; nothing when there is none.
+    fn fire(&mut self) -> Vec<E> {
+        match self.s.poll_timeout() {
+            Some(at) => {
+                self.now = self.now.max(at);
+                self.s.handle(self.now, Input::Timeout)
+            }
+            None => Vec::new(),
+        }
+    }
+
+    /// Milliseconds until the earliest deadline.
+    fn due_in(&self) -> Option<Ms> {
+        self.s.poll_timeout().map(|at| at - self.now)
+    }
+}
+
+impl core::ops::Deref for T {
+    type Target = Session<u8>;
+    fn deref(&self) -> &Session<u8> {
+        &self.s
+    }
+}
+
+fn session() -> T {
+    T::new(rules())
 }
 
 /// A well-formed message from the app, posted as `raw`.
@@ -54,9 +99,9 @@ fn error_code(effects: &[E]) -> Option<(ErrorCode, String)> {
 }
 
 /// A session that got its first token and shows the app, loading.
-fn loading() -> Session<u8> {
+fn loading() -> T {
     let mut s = session();
-    let _ = s.handle(Input::Mount);
+    let _ = s.handle(Input::Mount { aborted: false });
     let _ = s.handle(Input::TokenOk(0, "tok".into()));
     s
 }
@@ -64,62 +109,51 @@ fn loading() -> Session<u8> {
 #[test]
 fn mount_asks_for_a_token_after_announcing_the_state() {
     let mut s = session();
-    let fx = s.handle(Input::Mount);
+    let fx = s.handle(Input::Mount { aborted: false });
     assert_eq!(
         fx,
         vec![
             Effect::Emit(Event::State(State::Token), None),
             Effect::Emit(Event::Token(Reason::Initial), None),
             Effect::CallProvider { attempt: 0, reason: Reason::Initial },
-            Effect::StartTimer(Timer::Attempt, 15_000),
         ]
     );
-    assert!(s.handle(Input::Mount).is_empty(), "a second Mount does nothing");
+    assert!(s.handle(Input::Mount { aborted: false }).is_empty(), "a second Mount does nothing");
 }
 
 #[test]
 fn a_token_shows_the_app_in_a_new_frame_and_ready_stops_the_timer() {
     let mut s = session();
-    let _ = s.handle(Input::Mount);
+    let _ = s.handle(Input::Mount { aborted: false });
     let fx = s.handle(Input::TokenOk(0, "a&b".into()));
     assert_eq!(
         fx,
         vec![
-            Effect::CancelTimer(Timer::Attempt),
             Effect::SetFrame("https://app.vlenseg.com/session?token=a%26b".into()),
             Effect::Emit(Event::State(State::Loading), None),
-            Effect::StartTimer(Timer::Ready, 30_000),
             Effect::CheckCamera,
         ]
     );
     assert_eq!(s.handle(Input::FrameLoaded), vec![Effect::Emit(Event::Load, None)]);
     let fx = s.handle(app_msg(AppMessage::Ready, 0));
-    assert_eq!(
-        fx,
-        vec![
-            Effect::CancelTimer(Timer::Ready),
-            Effect::Emit(Event::Ready, None),
-            Effect::Emit(Event::State(State::Ready), None)
-        ]
-    );
-    assert!(s.handle(Input::Timer(Timer::Ready)).is_empty(), "a stale ready timer is ignored");
+    assert_eq!(fx, vec![Effect::Emit(Event::Ready, None), Effect::Emit(Event::State(State::Ready), None)]);
+    assert!(s.fire().is_empty(), "a stale ready timer is ignored");
 }
 
 #[test]
 fn transient_failures_are_retried_with_backoff_then_reported() {
     let mut s = session();
-    let _ = s.handle(Input::Mount);
+    let _ = s.handle(Input::Mount { aborted: false });
     let fx = s.handle(Input::TokenErr(0, Failure::Transient("503".into())));
-    assert!(
-        matches!(fx.as_slice(), [Effect::CancelTimer(Timer::Attempt), Effect::StartTimer(Timer::Backoff, ms)] if (125..=250).contains(ms))
-    );
-    let fx = s.handle(Input::Timer(Timer::Backoff));
+    assert!(fx.is_empty(), "{fx:?}");
+    assert!(s.due_in().is_some_and(|ms| (125.0..=250.0).contains(&ms)), "a backoff of {:?}", s.due_in());
+    let fx = s.fire();
     assert_eq!(calls(&fx), vec![(1, Reason::Retry)]);
     assert_eq!(events(&fx), vec![Event::Token(Reason::Retry)]);
-    let fx = s.handle(Input::Timer(Timer::Attempt));
-    assert_eq!(fx[0], Effect::Abort(1), "a timed-out call is aborted");
-    let _ = s.handle(Input::Timer(Timer::Backoff));
-    let fx = s.handle(Input::Timer(Timer::Attempt));
+    let fx = s.fire();
+    assert_eq!(fx[0], Effect::Abort, "a timed-out call is aborted");
+    let _ = s.fire();
+    let fx = s.fire();
     let (code, message) = error_code(&fx).expect("an error after the last retry");
     assert_eq!(code, ErrorCode::TokenTimeout);
     assert!(message.contains("15000 ms"));
@@ -130,17 +164,18 @@ fn transient_failures_are_retried_with_backoff_then_reported() {
 #[test]
 fn a_retry_after_is_waited_without_using_up_retries_until_token_timeout_ms() {
     let mut s = session();
-    let _ = s.handle(Input::Mount);
+    let _ = s.handle(Input::Mount { aborted: false });
     let mut attempt = 0;
     let mut waited = 0;
     // 2 s at least each time: seven paced waits fit in tokenTimeoutMs (15 s) at most, four at least.
     loop {
         let fx = s.handle(Input::TokenErr(attempt, Failure::RetryAfter("429".into(), 2000)));
-        match fx.as_slice() {
-            [Effect::CancelTimer(Timer::Attempt), Effect::StartTimer(Timer::Backoff, ms)] => {
-                assert!((2000..4000).contains(ms) || waited + ms == 15_000, "{ms} after {waited}");
+        match (fx.as_slice(), s.due_in()) {
+            ([], Some(ms)) => {
+                let ms = ms as u32;
+                assert!((2000..4000).contains(&ms) || waited + ms == 15_000, "{ms} after {waited}");
                 waited += ms;
-                assert_eq!(calls(&s.handle(Input::Timer(Timer::Backoff))), vec![(attempt + 1, Reason::Retry)]);
+                assert_eq!(calls(&s.fire()), vec![(attempt + 1, Reason::Retry)]);
                 attempt += 1;
             }
             _ => {
@@ -154,20 +189,20 @@ fn a_retry_after_is_waited_without_using_up_retries_until_token_timeout_ms() {
     assert!((4..=7).contains(&attempt) && waited <= 15_000, "{attempt} waits, {waited} ms");
     // A server asking for more than tokenTimeoutMs is not asked again early.
     let mut s = session();
-    let _ = s.handle(Input::Mount);
+    let _ = s.handle(Input::Mount { aborted: false });
     let fx = s.handle(Input::TokenErr(0, Failure::RetryAfter("503".into(), 3_600_000)));
     assert_eq!(error_code(&fx).map(|e| e.0), Some(ErrorCode::TokenProviderFailed));
-    assert!(!fx.iter().any(|e| matches!(e, Effect::StartTimer(Timer::Backoff, _))));
+    assert_eq!(s.poll_timeout(), None, "no retry is waited for");
 }
 
 #[test]
 fn final_failures_and_invalid_tokens_are_not_retried() {
     let mut s = session();
-    let _ = s.handle(Input::Mount);
+    let _ = s.handle(Input::Mount { aborted: false });
     let fx = s.handle(Input::TokenErr(0, Failure::Final("400".into())));
     assert_eq!(error_code(&fx).map(|e| e.0), Some(ErrorCode::TokenProviderFailed));
     let mut s = session();
-    let _ = s.handle(Input::Mount);
+    let _ = s.handle(Input::Mount { aborted: false });
     let fx = s.handle(Input::TokenOk(0, "bad\ntoken".into()));
     assert_eq!(error_code(&fx).map(|e| e.0), Some(ErrorCode::TokenInvalid));
     assert!(!fx.iter().any(|e| matches!(e, Effect::SetFrame(_))), "an invalid token never reaches the iframe");
@@ -176,7 +211,7 @@ fn final_failures_and_invalid_tokens_are_not_retried() {
 #[test]
 fn a_late_answer_to_an_abandoned_call_is_ignored() {
     let mut s = session();
-    let _ = s.handle(Input::Mount);
+    let _ = s.handle(Input::Mount { aborted: false });
     let _ = s.handle(Input::Refresh);
     assert!(s.handle(Input::TokenOk(0, "old".into())).is_empty());
     assert!(s.handle(Input::TokenErr(0, Failure::Final("x".into()))).is_empty());
@@ -185,14 +220,14 @@ fn a_late_answer_to_an_abandoned_call_is_ignored() {
 #[test]
 fn load_timeout_says_whether_the_frame_loaded() {
     let mut s = loading();
-    let fx = s.handle(Input::Timer(Timer::Ready));
+    let fx = s.fire();
     let (code, message) = error_code(&fx).unwrap();
     assert_eq!(code, ErrorCode::LoadTimeout);
     assert!(message.contains("did not load within loadTimeoutMs (30000 ms)"), "{message}");
 
     let mut s = loading();
     let _ = s.handle(Input::FrameLoaded);
-    let fx = s.handle(Input::Timer(Timer::Ready));
+    let fx = s.fire();
     let (_, message) = error_code(&fx).unwrap();
     assert!(message.contains("fired load (so does a refused connection"), "{message}");
     assert!(message.contains("but no Vlens app in it reported ready within loadTimeoutMs"), "{message}");
@@ -202,7 +237,7 @@ fn load_timeout_says_whether_the_frame_loaded() {
 #[test]
 fn refresh_recovers_from_an_error_with_a_new_frame() {
     let mut s = loading();
-    let _ = s.handle(Input::Timer(Timer::Ready));
+    let _ = s.fire();
     let fx = s.handle(Input::Refresh);
     assert_eq!(calls(&fx), vec![(1, Reason::Refresh)]);
     assert_eq!(s.state(), State::Token);
@@ -219,7 +254,8 @@ fn token_expiry_posts_the_new_token_and_joins_a_pending_request() {
     assert_eq!(calls(&fx), vec![(1, Reason::Expired)]);
     assert!(calls(&s.handle(app_msg(AppMessage::TokenExpired, 0))).is_empty());
     let fx = s.handle(Input::TokenOk(1, "fresh".into()));
-    assert_eq!(fx, vec![Effect::CancelTimer(Timer::Attempt), Effect::PostToken("fresh".into())]);
+    assert_eq!(fx, vec![Effect::PostToken("fresh".into())]);
+    assert_eq!(s.poll_timeout(), None, "no deadline left once the app is ready and has its token");
     assert_eq!(s.state(), State::Ready);
 }
 
@@ -243,13 +279,12 @@ fn completion_settles_once_and_only_resizes_follow() {
 #[test]
 fn destroy_stops_everything_and_its_event_is_last() {
     let mut s = session();
-    let _ = s.handle(Input::Mount);
+    let _ = s.handle(Input::Mount { aborted: false });
     let fx = s.handle(Input::Destroy);
     assert_eq!(
         fx,
         vec![
-            Effect::CancelTimer(Timer::Attempt),
-            Effect::Abort(0),
+            Effect::Abort,
             Effect::Settle(Outcome::Destroyed),
             Effect::Emit(Event::State(State::Destroyed), None),
             Effect::Emit(Event::Destroy, None),
@@ -264,7 +299,7 @@ fn destroy_before_mount_runs_is_the_only_event() {
     let mut s = session();
     let fx = s.handle(Input::Destroy);
     assert_eq!(events(&fx), vec![Event::State(State::Destroyed), Event::Destroy]);
-    assert!(s.handle(Input::Mount).is_empty());
+    assert!(s.handle(Input::Mount { aborted: false }).is_empty());
 }
 
 #[test]
@@ -283,7 +318,8 @@ fn a_camera_block_stops_the_flow_and_every_new_frame_is_checked_again() {
     assert_eq!(code, ErrorCode::CameraBlocked);
     assert!(message.contains("camera=(self \"https://app.vlenseg.com\")"));
     assert_eq!(s.state(), State::Error);
-    assert!(fx.contains(&Effect::RemoveFrame) && fx.contains(&Effect::CancelTimer(Timer::Ready)));
+    assert!(fx.contains(&Effect::RemoveFrame));
+    assert_eq!(s.poll_timeout(), None, "no load deadline without a frame");
     assert!(s.handle(Input::CameraBlocked(vec!["camera"])).is_empty(), "reported once: the frame is gone");
     assert!(s.handle(app_msg(AppMessage::Ready, 0)).iter().all(|e| !matches!(e, Effect::Emit(Event::State(_), _))));
     let _ = s.handle(Input::Refresh);
@@ -291,14 +327,14 @@ fn a_camera_block_stops_the_flow_and_every_new_frame_is_checked_again() {
     assert!(fx.contains(&Effect::CheckCamera), "a new frame is checked again");
 }
 
-fn with(ui: bool, mode: Mode) -> Session<u8> {
-    Session::new(Rules { ui, mode, ..rules() }, 42)
+fn with(ui: bool, mode: Mode) -> T {
+    T::new(Rules { ui, mode, ..rules() })
 }
 
 #[test]
 fn the_built_in_screens_follow_the_state() {
     let mut s = with(true, Mode::Inline);
-    let fx = s.handle(Input::Mount);
+    let fx = s.handle(Input::Mount { aborted: false });
     assert_eq!(fx[..3], [Effect::Open, Effect::Show(Screen::Loading), Effect::Emit(Event::State(State::Token), None)]);
     let fx = s.handle(Input::TokenOk(0, "t".into()));
     assert!(!fx.iter().any(|e| matches!(e, Effect::Show(_))), "still loading while the app loads");
@@ -306,7 +342,6 @@ fn the_built_in_screens_follow_the_state() {
     assert_eq!(
         fx,
         vec![
-            Effect::CancelTimer(Timer::Ready),
             Effect::Emit(Event::Ready, None),
             Effect::Show(Screen::App),
             Effect::Emit(Event::State(State::Ready), None)
@@ -325,16 +360,16 @@ fn the_built_in_screens_follow_the_state() {
 #[test]
 fn each_flow_stopping_error_shows_its_text_and_retry_only_when_it_may_help() {
     let mut s = with(true, Mode::Inline);
-    let _ = s.handle(Input::Mount);
+    let _ = s.handle(Input::Mount { aborted: false });
     let _ = s.handle(Input::TokenOk(0, "t".into()));
-    let fx = s.handle(Input::Timer(Timer::Ready));
+    let fx = s.fire();
     assert!(fx.contains(&Effect::Show(Screen::Error { text: Text::LoadError, retry: true })));
     let _ = s.handle(Input::Refresh);
     let _ = s.handle(Input::TokenOk(1, "t".into()));
     let fx = s.handle(Input::CameraBlocked(vec!["camera"]));
     assert!(fx.contains(&Effect::Show(Screen::Error { text: Text::CameraError, retry: false })));
     let mut s = with(true, Mode::Inline);
-    let _ = s.handle(Input::Mount);
+    let _ = s.handle(Input::Mount { aborted: false });
     let fx = s.handle(Input::TokenOk(0, String::new()));
     assert!(fx.contains(&Effect::Show(Screen::Error { text: Text::TokenError, retry: false })));
 }
@@ -342,7 +377,7 @@ fn each_flow_stopping_error_shows_its_text_and_retry_only_when_it_may_help() {
 #[test]
 fn with_ui_off_nothing_of_ours_is_drawn_inline() {
     let mut s = with(false, Mode::Inline);
-    let mut all = s.handle(Input::Mount);
+    let mut all = s.handle(Input::Mount { aborted: false });
     all.extend(s.handle(Input::TokenErr(0, Failure::Final("no".into()))));
     all.extend(s.handle(Input::Destroy));
     assert!(!all.iter().any(|e| matches!(e, Effect::Open | Effect::Show(_) | Effect::Close)), "{all:?}");
@@ -351,13 +386,12 @@ fn with_ui_off_nothing_of_ours_is_drawn_inline() {
 #[test]
 fn closing_the_modal_cancels_then_destroys() {
     let mut s = with(true, Mode::Modal);
-    let _ = s.handle(Input::Mount);
+    let _ = s.handle(Input::Mount { aborted: false });
     let _ = s.handle(Input::TokenOk(0, "t".into()));
     let fx = s.handle(Input::Close(7));
     assert_eq!(
         fx,
         vec![
-            Effect::CancelTimer(Timer::Ready),
             Effect::Settle(Outcome::Cancelled(7)),
             Effect::Emit(Event::Cancel(7), None),
             Effect::Show(Screen::App),
@@ -378,7 +412,7 @@ fn closing_the_modal_cancels_then_destroys() {
 #[test]
 fn a_modal_closes_once_the_hosts_completion_callback_has_run_and_ignores_resizes() {
     let mut s = with(true, Mode::Modal);
-    let _ = s.handle(Input::Mount);
+    let _ = s.handle(Input::Mount { aborted: false });
     let _ = s.handle(Input::TokenOk(0, "t".into()));
     let fx = s.handle(app_msg(AppMessage::Resize(500.0), 0));
     assert_eq!(fx, vec![Effect::Emit(Event::Resize(500.0), None)], "the iframe fills the dialog");
@@ -390,21 +424,20 @@ fn a_modal_closes_once_the_hosts_completion_callback_has_run_and_ignores_resizes
     assert_eq!(s.state(), State::Destroyed);
 }
 
-fn ready_on(ready_on: ReadyOn, ui: bool) -> Session<u8> {
-    Session::new(Rules { ready_on, ui, ..rules() }, 42)
+fn ready_on(ready_on: ReadyOn, ui: bool) -> T {
+    T::new(Rules { ready_on, ui, ..rules() })
 }
 
 #[test]
 fn ready_on_load_shows_the_app_at_its_first_load_once_per_frame() {
     let mut s = ready_on(ReadyOn::Load, true);
-    let _ = s.handle(Input::Mount);
+    let _ = s.handle(Input::Mount { aborted: false });
     let _ = s.handle(Input::TokenOk(0, "t".into()));
     let fx = s.handle(Input::FrameLoaded);
     assert_eq!(
         fx,
         vec![
             Effect::Emit(Event::Load, None),
-            Effect::CancelTimer(Timer::Ready),
             Effect::Emit(Event::Ready, None),
             Effect::Show(Screen::App),
             Effect::Emit(Event::State(State::Ready), None),
@@ -412,7 +445,7 @@ fn ready_on_load_shows_the_app_at_its_first_load_once_per_frame() {
     );
     assert!(s.handle(app_msg(AppMessage::Ready, 0)).is_empty(), "a later v1 ready fires nothing more");
     assert_eq!(s.handle(Input::FrameLoaded), vec![Effect::Emit(Event::Load, None)], "a second load is only a load");
-    assert!(s.handle(Input::Timer(Timer::Ready)).is_empty());
+    assert!(s.fire().is_empty());
     // A new frame goes through the same rule again.
     let _ = s.handle(Input::Refresh);
     let _ = s.handle(Input::TokenOk(1, "u".into()));
@@ -424,20 +457,20 @@ fn ready_on_load_shows_the_app_at_its_first_load_once_per_frame() {
 #[test]
 fn ready_on_load_takes_a_v1_ready_that_comes_before_the_load() {
     let mut s = ready_on(ReadyOn::Load, false);
-    let _ = s.handle(Input::Mount);
+    let _ = s.handle(Input::Mount { aborted: false });
     let _ = s.handle(Input::TokenOk(0, "t".into()));
     let fx = s.handle(app_msg(AppMessage::Ready, 0));
     assert_eq!(events(&fx), vec![Event::Ready, Event::State(State::Ready)]);
-    assert!(fx.contains(&Effect::CancelTimer(Timer::Ready)));
+    assert_eq!(s.poll_timeout(), None, "the load deadline went with the loading");
     assert_eq!(events(&s.handle(Input::FrameLoaded)), vec![Event::Load]);
 }
 
 #[test]
 fn ready_on_load_times_out_only_when_neither_load_nor_ready_comes() {
     let mut s = ready_on(ReadyOn::Load, false);
-    let _ = s.handle(Input::Mount);
+    let _ = s.handle(Input::Mount { aborted: false });
     let _ = s.handle(Input::TokenOk(0, "t".into()));
-    let (code, _) = error_code(&s.handle(Input::Timer(Timer::Ready))).unwrap();
+    let (code, _) = error_code(&s.fire()).unwrap();
     assert_eq!(code, ErrorCode::LoadTimeout);
     // A late load still shows the app, as a late v1 ready does with readyOn: 'message'.
     let fx = s.handle(Input::FrameLoaded);
@@ -447,7 +480,7 @@ fn ready_on_load_times_out_only_when_neither_load_nor_ready_comes() {
 #[test]
 fn ready_on_message_waits_for_the_v1_ready_whatever_loads() {
     let mut s = ready_on(ReadyOn::Message, true);
-    let _ = s.handle(Input::Mount);
+    let _ = s.handle(Input::Mount { aborted: false });
     let _ = s.handle(Input::TokenOk(0, "t".into()));
     assert_eq!(s.handle(Input::FrameLoaded), vec![Effect::Emit(Event::Load, None)]);
     assert_eq!(s.state(), State::Loading);
@@ -481,7 +514,7 @@ fn a_throwing_parser_is_logged_once_and_its_messages_pass_on_raw() {
 #[test]
 fn errors_reach_the_console_before_their_event_and_debug_logs_the_rest() {
     let mut s = session();
-    let _ = s.handle(Input::Mount);
+    let _ = s.handle(Input::Mount { aborted: false });
     let fx = s.handle(Input::TokenErr(0, Failure::Final("400".into())));
     let loud: Vec<_> = fx.iter().filter(|e| matches!(e, Effect::Emit(_, Some(_)))).collect();
     assert!(
@@ -496,8 +529,8 @@ fn errors_reach_the_console_before_their_event_and_debug_logs_the_rest() {
         [Effect::Emit(Event::AppError { .. }, Some(Level::Warn))]
     ));
 
-    let mut s = Session::new(Rules { debug: true, ..rules() }, 42);
-    let _ = s.handle(Input::Mount);
+    let mut s = T::new(Rules { debug: true, ..rules() });
+    let _ = s.handle(Input::Mount { aborted: false });
     let _ = s.handle(Input::TokenOk(0, "t".into()));
     let fx = s.handle(Input::Message(4, Read::Raw));
     assert_eq!(
@@ -516,16 +549,17 @@ fn update(new: Rules, bits: u16) -> Input<u8> {
 #[test]
 fn an_update_changes_the_rules_given_for_what_comes_next() {
     let mut s = session();
-    let _ = s.handle(Input::Mount);
+    let _ = s.handle(Input::Mount { aborted: false });
     let new = Rules { retries: 0, token_timeout_ms: 50, load_timeout_ms: 70, max_height: None, ..rules() };
     let fx = s.handle(update(new, Live::RETRIES | Live::TOKEN_TIMEOUT | Live::LOAD_TIMEOUT));
-    assert!(fx.is_empty(), "rules only: nothing to redraw, the call in flight keeps its timer: {fx:?}");
+    assert!(fx.is_empty(), "rules only: nothing to redraw: {fx:?}");
+    assert_eq!(s.due_in(), Some(15_000.0), "the call in flight keeps its deadline");
     let fx = s.handle(Input::TokenErr(0, Failure::Transient("503".into())));
     assert_eq!(error_code(&fx).map(|e| e.0), Some(ErrorCode::TokenProviderFailed), "retries: 0, so no retry");
-    let fx = s.handle(Input::Refresh);
-    assert!(fx.contains(&Effect::StartTimer(Timer::Attempt, 50)), "the next call uses the new tokenTimeoutMs");
-    let fx = s.handle(Input::TokenOk(1, "t".into()));
-    assert!(fx.contains(&Effect::StartTimer(Timer::Ready, 70)), "the next frame uses the new loadTimeoutMs");
+    let _ = s.handle(Input::Refresh);
+    assert_eq!(s.due_in(), Some(50.0), "the next call uses the new tokenTimeoutMs");
+    let _ = s.handle(Input::TokenOk(1, "t".into()));
+    assert_eq!(s.due_in(), Some(70.0), "the next frame uses the new loadTimeoutMs");
     let _ = s.handle(app_msg(AppMessage::Ready, 0));
     let fx = s.handle(app_msg(AppMessage::Resize(5000.0), 0));
     assert_eq!(fx[0], Effect::Resize(900.0), "maxHeight was not given: it stays");
@@ -554,7 +588,7 @@ fn new_bounds_apply_at_once_to_the_height_the_app_asked_for() {
 #[test]
 fn an_update_redraws_what_it_touches_and_is_refused_when_bounds_cross() {
     let mut s = with(true, Mode::Inline);
-    let _ = s.handle(Input::Mount);
+    let _ = s.handle(Input::Mount { aborted: false });
     assert_eq!(s.handle(update(rules(), Live::TITLE)), vec![Effect::Restyle]);
     assert_eq!(
         s.handle(update(rules(), Live::LOCALE | Live::RETRIES)),
@@ -576,10 +610,15 @@ fn an_update_redraws_what_it_touches_and_is_refused_when_bounds_cross() {
 
 #[derive(Clone, Debug)]
 enum Pick {
+    Create,
     Mount,
+    MountAborted,
     Ok(Option<u32>, String),
     Err(Option<u32>, u8),
-    Timer(u8),
+    /// The executor's timer fires, this late after the deadline.
+    Fire(u16),
+    /// Time passes before the next input.
+    Elapse(u16),
     Loaded,
     Camera,
     App(u8),
@@ -622,7 +661,10 @@ fn pick() -> impl Strategy<Value = Pick> {
         1 => Just(Pick::Mount),
         4 => (attempt.clone(), token).prop_map(|(a, t)| Pick::Ok(a, t)),
         3 => (attempt, 0u8..4).prop_map(|(a, f)| Pick::Err(a, f)),
-        4 => (0u8..3).prop_map(Pick::Timer),
+        4 => (0u16..60).prop_map(Pick::Fire),
+        2 => (0u16..20_000).prop_map(Pick::Elapse),
+        1 => Just(Pick::Create),
+        1 => Just(Pick::MountAborted),
         1 => Just(Pick::Loaded),
         1 => Just(Pick::Camera),
         5 => (0u8..8).prop_map(Pick::App),
@@ -649,11 +691,11 @@ fn app(n: u8) -> AppMessage {
     }
 }
 
-/// What a faithful executor knows: calls in flight and timers running.
+/// What a faithful executor knows: the call in flight, what is drawn, what was settled.
 #[derive(Default)]
 struct World {
     in_flight: BTreeSet<u32>,
-    timers: BTreeSet<u8>,
+    claims: usize,
     last_call: u32,
     settled: usize,
     destroyed: bool,
@@ -662,6 +704,7 @@ struct World {
     up: bool,
     screen: Option<Screen>,
     mounted: bool,
+    started: bool,
     last_error: Option<Screen>,
     readies_in_frame: usize,
     parser_logs: usize,
@@ -672,7 +715,7 @@ struct World {
 
 impl World {
     /// Applies a batch of effects, checking the invariants that hold batch by batch.
-    fn run(&mut self, input: &Input<u8>, fx: &[E]) -> Result<(), TestCaseError> {
+    fn run(&mut self, input: &Input<u8>, fx: &[E], flight_before: bool) -> Result<(), TestCaseError> {
         (self.frame_before, self.destroyed_before) = (self.frame, self.destroyed);
         // `debug` is live: an update that gives it changes what is logged from now on.
         if let Input::Update(new, given) = input {
@@ -682,8 +725,7 @@ impl World {
         }
         prop_assert!(!self.destroyed || fx.is_empty(), "effects after destroy: {:?}", fx);
         if let Input::Message(_, Read::App(AppMessage::TokenExpired, _)) = input {
-            let pending = !self.in_flight.is_empty() || self.timers.contains(&(Timer::Backoff as u8));
-            prop_assert!(!pending || calls(fx).is_empty(), "token-expired did not join the pending request");
+            prop_assert!(!flight_before || calls(fx).is_empty(), "token-expired did not join the pending request");
         }
         for (i, e) in fx.iter().enumerate() {
             match e {
@@ -691,14 +733,14 @@ impl World {
                     self.in_flight.insert(*attempt);
                     self.last_call = *attempt;
                 }
-                Effect::Abort(a) => {
-                    self.in_flight.remove(a);
+                Effect::Abort => {
+                    prop_assert!(!self.in_flight.is_empty(), "aborted a call not in flight");
+                    self.in_flight.clear();
                 }
-                Effect::StartTimer(t, _) => {
-                    self.timers.insert(*t as u8);
-                }
-                Effect::CancelTimer(t) => {
-                    self.timers.remove(&(*t as u8));
+                Effect::Claim => {
+                    self.claims += 1;
+                    prop_assert_eq!(self.claims, 1, "claimed twice");
+                    prop_assert!(matches!(input, Input::Create), "claimed on {:?}", input);
                 }
                 Effect::Settle(_) => self.settled += 1,
                 Effect::SetFrame(src) => {
@@ -706,7 +748,7 @@ impl World {
                     self.readies_in_frame = 0;
                     let Input::TokenOk(_, t) = input else { return Err(TestCaseError::fail("frame without a token")) };
                     prop_assert!(token::check(t).is_ok());
-                    prop_assert!(src.ends_with(&crate::options::session_src("", t)));
+                    prop_assert!(src.ends_with(&crate::iframe::session_src("", t)));
                 }
                 Effect::PostToken(t) => {
                     let Input::TokenOk(_, given) = input else {
@@ -807,12 +849,16 @@ proptest! {
         let ready_on = if on_load { ReadyOn::Load } else { ReadyOn::Message };
         let rules = Rules { ui, mode, ready_on, debug, ..rules() };
         let mut s: Session<u8> = Session::new(rules.clone(), seed);
+        let mut now: Ms = 0.0;
         let mut world = World { debug, ..World::default() };
         for p in picks.into_iter().chain([Pick::Destroy]) {
             let input = match p {
-                Pick::Mount => {
-                    world.mounted |= !world.destroyed;
-                    Input::Mount
+                Pick::Create => Input::Create,
+                Pick::Mount | Pick::MountAborted => {
+                    let aborted = matches!(p, Pick::MountAborted);
+                    world.mounted |= !world.destroyed && !aborted && s.state() == State::Token && !world.started;
+                    world.started = true;
+                    Input::Mount { aborted }
                 }
                 Pick::Ok(a, t) => {
                     let a = a.unwrap_or(world.last_call);
@@ -830,12 +876,18 @@ proptest! {
                     };
                     Input::TokenErr(a, failure)
                 }
-                // A faithful executor fires only running timers.
-                Pick::Timer(t) if world.timers.remove(&t) => match Timer::from_index(u32::from(t)) {
-                    Some(t) => Input::Timer(t),
+                // A faithful executor fires when the engine asked, or a little later.
+                Pick::Fire(late) => match s.poll_timeout() {
+                    Some(at) => {
+                        now = now.max(at + f64::from(late));
+                        Input::Timeout
+                    }
                     None => continue,
                 },
-                Pick::Timer(_) => continue,
+                Pick::Elapse(ms) => {
+                    now += f64::from(ms);
+                    continue;
+                }
                 Pick::Loaded => Input::FrameLoaded,
                 Pick::Camera => Input::CameraBlocked(vec!["camera", "microphone"]),
                 Pick::App(n) => app_msg(app(n), n),
@@ -848,12 +900,17 @@ proptest! {
                 Pick::Update(n) => update_pick(n),
             };
             let before = s.state();
-            let fx = s.handle(input.clone());
-            world.run(&input, &fx)?;
+            let flight_before = s.has_flight();
+            let fx = s.handle(now, input.clone());
+            world.run(&input, &fx, flight_before)?;
+            // A timeout handles every deadline that has passed.
+            if let (Input::Timeout, Some(at)) = (&input, s.poll_timeout()) {
+                prop_assert!(at > now, "a deadline at {} still due at {}", at, now);
+            }
             if s.state() != State::Destroyed {
                 world.check_screen(s.state(), &rules)?;
             }
-            if modal && matches!(input, Input::Close(_)) && before != State::Destroyed {
+            if modal && matches!(input, Input::Close(_)) && before != State::Destroyed && world.mounted {
                 prop_assert_eq!(s.state(), State::Destroyed, "closing the modal did not end the session");
                 if before != State::Completed && before != State::Cancelled {
                     let at = |want: &E| fx.iter().position(|e| e == want);
@@ -869,7 +926,7 @@ proptest! {
         prop_assert!(world.destroyed);
         prop_assert_eq!(world.settled, 1, "result never settled");
         prop_assert!(world.in_flight.is_empty(), "a provider call outlived destroy: {:?}", world.in_flight);
-        prop_assert!(world.timers.is_empty(), "a timer outlived destroy: {:?}", world.timers);
+        prop_assert_eq!(s.poll_timeout(), None, "a deadline outlived destroy");
         prop_assert!(!world.frame, "the frame outlived destroy");
         prop_assert!(!world.up, "our box or the modal outlived destroy");
         prop_assert_eq!(world.opened, usize::from((ui || modal) && world.mounted), "opened on mount when needed");

@@ -2,6 +2,7 @@
 //! show. Pure: the executor draws the screens (`js/ui.js`) with the texts chosen here.
 
 use crate::error::ErrorCode;
+use crate::options::Length;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -146,7 +147,7 @@ impl Texts {
     }
 }
 
-/// What covers (or reveals) the iframe.
+/// What covers (or reveals) the iframe. [`Screen::name`] is how `js/ui.js` knows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Screen {
     /// `role="status"` with [`Text::Loading`]; the iframe loads hidden underneath.
@@ -160,6 +161,63 @@ pub(crate) enum Screen {
     },
     /// Nothing of ours: the app is on show.
     App,
+}
+
+/// How the iframe is made: the engine's choice, drawn by the executor.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct FrameLook {
+    pub width: Length,
+    pub height: Length,
+    pub allow: String,
+    pub title: String,
+}
+
+/// What holds the iframe: our box, or the dialog around it, in the session's language.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct BoxLook {
+    pub modal: bool,
+    pub locale: Locale,
+    /// The box's width (inline) and the height it holds while there is no iframe.
+    pub width: Length,
+    pub height: Option<Length>,
+    /// The dialog's accessible name and its close button's.
+    pub label: String,
+    pub close: String,
+    /// The iframe's title and height, for a redraw after `update()`.
+    pub title: String,
+    pub frame_height: Length,
+}
+
+/// A screen as drawn: its name for `js/ui.js`, its sentence, and "Try again" if offered.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct ScreenLook {
+    pub name: &'static str,
+    pub message: String,
+    pub retry: Option<String>,
+}
+
+impl Screen {
+    /// The screen as drawn in `texts`.
+    pub(crate) fn look(self, texts: &Texts) -> ScreenLook {
+        let (message, retry) = match self {
+            Screen::Error { text, retry } => (text, retry),
+            Screen::Loading | Screen::App => (Text::Loading, false),
+        };
+        ScreenLook {
+            name: self.name(),
+            message: texts.get(message).into(),
+            retry: retry.then(|| texts.get(Text::Retry).into()),
+        }
+    }
+
+    /// The screen's name for `js/ui.js` (checked there by a test).
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Screen::Loading => "loading",
+            Screen::Error { .. } => "error",
+            Screen::App => "app",
+        }
+    }
 }
 
 #[cfg(test)]
@@ -196,6 +254,15 @@ mod tests {
         assert_eq!(texts.get(Text::Retry), "أعد المحاولة");
         assert_eq!(Texts::new(Locale::En).get(Text::Loading), "Preparing secure verification…");
         assert_eq!(Text::named("colour"), None);
+    }
+
+    #[test]
+    fn js_ui_knows_every_screen_by_its_name() {
+        let ui = include_str!("../js/ui.js");
+        for screen in [Screen::Loading, Screen::Error { text: Text::LoadError, retry: true }, Screen::App] {
+            let quoted = ["'", screen.name(), "'"].concat();
+            assert!(ui.contains(&quoted), "js/ui.js does not name the screen {quoted}");
+        }
     }
 
     #[test]

@@ -498,10 +498,11 @@ test('Arabic, in the page: a failing token endpoint shows the Arabic error with 
   assert.equal(fail.failed(), 3, 'the first call and two retries');
   await d.waitFor(() => !!document.querySelector('#widget .vlens-error'), null, 'the error screen');
   assert.deepEqual(await widgetScreen(d.page), {
-    screen: 'error', role: null, text: 'تعذّر بدء التحقق. تحقّق من اتصالك وحاول مرة أخرى.', retry: 'حاول مرة أخرى',
+    screen: 'error', role: 'alert', text: 'تعذّر بدء التحقق. تحقّق من اتصالك وحاول مرة أخرى.', retry: 'حاول مرة أخرى',
     frameVisible: false, lang: 'ar', dir: 'rtl', placeholderHidden: true,
   });
-  assert.equal(await d.page.evaluate(() => document.activeElement.className), 'vlens-message', 'focus on the message');
+  // Announced (role="alert"); focus stays where the user left it, on the page's own button.
+  assert.equal(await d.page.evaluate(() => document.activeElement.id), 'start', 'focus not taken from the page');
   assert.equal(await d.page.textContent('#alert-title'), 'Verification error: TOKEN_PROVIDER_FAILED');
   assert.match(await d.page.textContent('#alert-body'), /Vlens is busy, try again shortly\..*Press "Try again" or "Refresh token"\.$/);
   await d.page.getByRole('button', { name: 'حاول مرة أخرى' }).click();

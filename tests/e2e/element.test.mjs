@@ -123,17 +123,18 @@ test('a bad attribute or property is a vlens:error INVALID_ARGUMENT on the eleme
   });
   const k = key('bad');
   for (const [attrs, needle] of [
-    [{ 'token-url': h.token('ok', k), 'base-url': h.base('auto'), height: 'tall' }, /height must be/],
+    [{ 'token-url': h.token('ok', k), 'base-url': h.base('auto'), height: 'tall' }, /^height /],
     [{ 'token-url': 'https://api.vlenseg.com/api/x', 'base-url': h.base('auto') }, /api\.vlenseg\.com/],
-    [{ 'token-url': h.token('ok', k), 'base-url': 'http://example.com' }, /baseUrl must be an https: URL/],
-    [{ 'token-url': h.token('ok', k), 'base-url': h.base('auto'), allow: '<script>' }, /permissions-policy feature/],
-    [{ 'token-url': h.token('ok', k), 'base-url': h.base('auto'), 'ready-on': 'later' }, /readyOn must be/],
+    [{ 'token-url': h.token('ok', k), 'base-url': 'http://example.com' }, /^baseUrl /],
+    [{ 'token-url': h.token('ok', k), 'base-url': h.base('auto'), allow: '<script>' }, /^allow /],
+    [{ 'token-url': h.token('ok', k), 'base-url': h.base('auto'), 'ready-on': 'later' }, /^readyOn /],
   ]) {
     await p.evaluate(() => { window.errors.length = 0; });
     await create(p, attrs);
     const got = await p.evaluate(() => window.errors);
     assert.equal(got.length, 1, `${JSON.stringify(attrs)}: one vlens:error`);
     assert.deepEqual(got[0].slice(0, 3), ['vlens-verification', 'INVALID_ARGUMENT', 'widget']);
+    // The shipped build names the argument; the development build explains it (startup.test.mjs).
     assert.match(got[0][3], needle);
     await p.evaluate(() => window.el.remove());
   }
@@ -143,12 +144,12 @@ test('a bad attribute or property is a vlens:error INVALID_ARGUMENT on the eleme
   await p.evaluate(() => { window.el.tokenProvider = 42; });
   assert.match((await p.evaluate(() => window.errors))[0][3], /tokenProvider/);
   await p.evaluate((u) => { window.el.options = 'height: 700'; window.el.tokenProvider = u; }, h.token('ok', k));
-  assert.match((await p.evaluate(() => window.errors)).at(-1)[3], /options must be an object/);
+  assert.match((await p.evaluate(() => window.errors)).at(-1)[3], /^options /);
   await p.evaluate(() => { window.el.options = { height: 500 }; });
   await waitCount(p, 'vlens:ready', 1);
   // A bad value on the mounted element: reported; the session goes on.
   await p.evaluate(() => { window.errors.length = 0; window.el.setAttribute('locale', 'fr'); });
-  assert.match((await p.evaluate(() => window.errors))[0][3], /locale must be 'en' or 'ar'/);
+  assert.match((await p.evaluate(() => window.errors))[0][3], /^locale /);
   assert.equal(await p.evaluate(() => window.el.session.state), 'ready');
   assert.deepEqual(p.pageErrors, [], 'nothing thrown into the page');
   assert.ok(p.consoleErrors.length >= 9, 'each one on the console too');

@@ -3,7 +3,7 @@
 // format onto the typed events, and diagnostics in the console.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, key, vlens, settle } from './harness.mjs';
+import { setup, key, vlens, settle, addFrame } from './harness.mjs';
 
 let h;
 before(async () => { h = await setup(); });
@@ -121,20 +121,9 @@ test('the same shapes from the host page, another frame of the app origin and an
   await p.waitEvent('s', 'vlens:ready');
   const tagged = (tag) => [...FOREIGN_SHAPES, { tag: `${tag}-end` }];
   await p.evaluate((msgs) => { for (const m of msgs) window.postMessage(m, '*'); }, tagged('self'));
-  const add = async (url) => {
-    const handle = await p.page.evaluateHandle((src) => {
-      const f = document.createElement('iframe');
-      f.src = src;
-      document.body.appendChild(f);
-      return f;
-    }, url);
-    const frame = await handle.asElement().contentFrame();
-    await frame.waitForFunction(() => typeof window.send === 'function', null, { timeout: 5000 });
-    return frame;
-  };
-  const sibling = await add(`${h.app}/other.html`);
+  const sibling = await addFrame(p.page, `${h.app}/other.html`);
   await sibling.evaluate((msgs) => { for (const m of msgs) parent.postMessage(m, '*'); }, tagged('sibling'));
-  const attacker = await add(`${h.attacker}/attacker.html`);
+  const attacker = await addFrame(p.page, `${h.attacker}/attacker.html`);
   await attacker.evaluate((msgs) => { for (const m of msgs) parent.postMessage(m, '*'); }, tagged('attacker'));
   await p.waitWin(['self-end', 'sibling-end', 'attacker-end']);
   // The real app's message, posted last, is the only one that reaches parseMessage and surfaces.

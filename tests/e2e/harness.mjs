@@ -104,6 +104,26 @@ export class Harness {
     return hp;
   }
 
+  /**
+   * A host page with a button that opened the modal, focused (focus returns there), and a
+   * body taller than the window (`tall` px).
+   */
+  async modalPage(pathname, tall = 3000) {
+    const p = await this.open(pathname);
+    await p.evaluate((tall) => {
+      const b = document.createElement('button');
+      b.id = 'opener';
+      b.textContent = 'Verify';
+      document.body.appendChild(b);
+      const filler = document.createElement('div');
+      filler.id = 'tall';
+      filler.style.height = tall + 'px';
+      document.body.appendChild(filler);
+      b.focus();
+    }, tall);
+    return p;
+  }
+
   async close() {
     for (const p of this.pages) await p.close().catch(() => {});
     await this.context.close().catch(() => {});
@@ -231,6 +251,19 @@ export class HostPage {
   waitWin(tags) {
     return this.waitFor((tags) => tags.every((t) => T.win.some((w) => w.tag === t)), tags, { what: `host window messages ${tags}` });
   }
+}
+
+/** Appends an iframe of `url` to `where` (a page or frame) and waits for its `send` helper. */
+export async function addFrame(where, url) {
+  const handle = await where.evaluateHandle((src) => {
+    const f = document.createElement('iframe');
+    f.src = src;
+    document.body.appendChild(f);
+    return f;
+  }, url);
+  const frame = await handle.asElement().contentFrame();
+  await frame.waitForFunction(() => typeof window.send === 'function', null, { timeout: 5000 });
+  return frame;
 }
 
 export function vlens(type, data) {

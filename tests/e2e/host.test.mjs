@@ -68,21 +68,7 @@ test('an app at http://[::1] gets the camera like one at localhost: no CAMERA_BL
 
 // ---------------------------------------------------------------- the dialog under the host's hands
 
-/** A page with a button that opened the modal (focus returns there) and a tall body. */
-async function modalPage() {
-  const p = await h.open();
-  await p.evaluate(() => {
-    const b = document.createElement('button');
-    b.id = 'opener';
-    b.textContent = 'Verify';
-    document.body.appendChild(b);
-    const tall = document.createElement('div');
-    tall.style.height = '3000px';
-    document.body.appendChild(tall);
-    b.focus();
-  });
-  return p;
-}
+const modalPage = () => h.modalPage();
 
 /** What the host sees of the page once a dialog has gone. */
 function pageAfter(p) {
@@ -210,6 +196,9 @@ async function threeCopies() {
   const p = await h.open();
   await p.page.addScriptTag({ content: cjs.outputFiles[0].text });
   await p.evaluate(async () => { window.VlensEsm = await import('/dist/index.js'); });
+  // Each copy ready, so the three mounts below happen in one task, as they would on a page
+  // that loaded them all earlier.
+  await p.evaluate(() => Promise.all([window.Vlens, window.VlensEsm, window.VlensCjs].map((copy) => copy.preload())));
   const distinct = await p.evaluate(() => new Set([window.Vlens.mountVlens, window.VlensEsm.mountVlens, window.VlensCjs.mountVlens]).size);
   assert.equal(distinct, 3, 'three separate copies');
   return p;

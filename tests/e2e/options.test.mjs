@@ -21,8 +21,8 @@ const read = (f) => fs.readFileSync(path.join(repo, f), 'utf8');
 
 // ---------------------------------------------------------------- the one list
 
-test('src/options.rs: the same options in the same order, and update() takes exactly the live ones', () => {
-  const rs = read('src/options.rs');
+test('src/options/mod.rs: the same options in the same order, and update() takes exactly the live ones', () => {
+  const rs = read('src/options/mod.rs');
   const table = [...rs.slice(rs.indexOf('const OPTIONS')).matchAll(/^\s*\("(\w+)", Opt::(\w+(?:\(Callback::\w+\))?)\),$/gm)];
   assert.deepEqual(table.map((m) => m[1]), NAMES);
   const optOf = Object.fromEntries(table.map((m) => [m[2], m[1]]));

@@ -26,8 +26,8 @@ test('src/protocol.rs: the same sources, version and app message types as js/pro
   const parse = one(rs, /let parsed = match kind\.as_str\(\) \{([\s\S]*?)\n\s*_ => AppMessage::Other/, 'src/protocol.rs parse()');
   assert.deepEqual([...parse.matchAll(/"([a-z-]+)" =>/g)].map((m) => m[1]), wire.APP_TYPES);
   // The host's one message is built where it is sent.
-  const exec = read('src/executor.rs');
-  assert.equal(one(exec, /\("source", protocol::HOST_SOURCE\.into\(\)\),\s*\("version", protocol::VERSION\.into\(\)\),\s*\("type", "([a-z-]+)"\.into\(\)\)/, 'src/executor.rs PostToken'), wire.TOKEN);
+  const exec = read('src/channel.rs');
+  assert.equal(one(exec, /\("source", protocol::HOST_SOURCE\.into\(\)\),\s*\("version", protocol::VERSION\.into\(\)\),\s*\("type", "([a-z-]+)"\.into\(\)\)/, 'src/channel.rs post_token'), wire.TOKEN);
 });
 
 test('docs/protocol.md: the same envelopes and the same table of app message types', () => {

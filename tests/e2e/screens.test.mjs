@@ -186,22 +186,7 @@ test('host resets (Tailwind v3 preflight, Bootstrap reboot) do not undo the scre
 
 // ---------------------------------------------------------------- modal
 
-/** A page with a button that opened the modal, so focus has somewhere to return to. */
-async function modalPage(pathname) {
-  const p = await h.open(pathname);
-  await p.evaluate(() => {
-    const b = document.createElement('button');
-    b.id = 'opener';
-    b.textContent = 'Verify';
-    document.body.appendChild(b);
-    const tall = document.createElement('div');
-    tall.id = 'tall';
-    document.body.appendChild(tall);
-    tall.appendChild(document.createTextNode('x'));
-    b.focus();
-  });
-  return p;
-}
+const modalPage = (pathname) => h.modalPage(pathname, 0);
 
 function modal(p) {
   return p.evaluate(() => {
@@ -251,6 +236,9 @@ test('modal: Tab and Shift+Tab cycle inside it, while loading, on error and with
     const seen = new Set();
     for (const key of ['Tab', 'Tab', 'Tab', 'Tab', 'Shift+Tab', 'Shift+Tab', 'Shift+Tab', 'Shift+Tab']) {
       await p.page.keyboard.press(key);
+      // Focus crossing into or out of the app's (out-of-process) frame lands in a moment;
+      // what is checked is where it lands.
+      await p.page.waitForFunction(() => document.querySelector('dialog.vlens-modal').contains(document.activeElement), null, { timeout: 1000 }).catch(() => {});
       const m = await modal(p);
       assert.equal(m.focusInside, true, `${kind}: after ${key} focus is on ${m.focused}, outside the dialog`);
       seen.add(m.focused);

@@ -4,7 +4,7 @@
 // produced an event.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, key, vlens } from './harness.mjs';
+import { setup, key, vlens, addFrame } from './harness.mjs';
 
 let h;
 before(async () => { h = await setup(); });
@@ -55,19 +55,6 @@ async function assertOnlyRealStep(p, id, { k, baseline }, { ignore = [] } = {}) 
   assert.ok(!s.dom.includes('vlens:complete') && !s.dom.includes('vlens:cancel') && !s.dom.includes('vlens:error'), `no DOM event from a spoof: ${s.dom}`);
   assert.equal((await h.calls(k)).length, 1, 'a spoofed token-expired made no provider call');
   assert.deepEqual(p.pageErrors, []);
-}
-
-/** Appends an iframe of `url` to `where` (a page or frame) and waits for its `send` helper. */
-async function addFrame(where, url) {
-  const handle = await where.evaluateHandle((src) => {
-    const f = document.createElement('iframe');
-    f.src = src;
-    document.body.appendChild(f);
-    return f;
-  }, url);
-  const frame = await handle.asElement().contentFrame();
-  await frame.waitForFunction(() => typeof window.send === 'function', null, { timeout: 5000 });
-  return frame;
 }
 
 test('a spoofed message from the host page itself is ignored', async () => {

@@ -4,15 +4,19 @@
 //! `Object.prototype` cannot redirect the widget) as [`Value`]s; everything the browser
 //! must judge (URL parsing, CSS lengths) comes through [`Env`].
 
+mod policy;
+
+use policy::check_base_url;
+pub(crate) use policy::{check_form_names, check_provider_url, is_secret_name, secret_error};
+
 use crate::error::{invalid, WidgetError};
+use crate::iframe::{allow_attr, REQUIRED_FEATURES};
 use crate::ui::{Locale, Text, Texts};
 use alloc::string::String;
 use alloc::vec::Vec;
 
 /// Where the Vlens app lives unless `baseUrl` says otherwise.
 pub(crate) const DEFAULT_BASE_URL: &str = "https://app.vlenseg.com";
-/// The host of the Vlens API, which only servers may call.
-const VLENS_API_HOST: &str = "api.vlenseg.com";
 /// Default iframe title.
 const DEFAULT_TITLE: &str = "Vlens identity verification";
 /// Longest `title`, in UTF-16 units (what JavaScript's `length` counts).
@@ -21,8 +25,6 @@ const MAX_TITLE: usize = 200;
 const MAX_MESSAGE: usize = 300;
 /// Largest timeout accepted (ten minutes).
 const MAX_TIMEOUT_MS: f64 = 600_000.0;
-/// Features the iframe always gets: liveness needs both.
-pub(crate) const REQUIRED_FEATURES: [&str; 2] = ["camera", "microphone"];
 
 /// An option's value, reduced to what the reader needs. `J` is an opaque JavaScript handle.
 #[derive(Clone, Debug, PartialEq)]
@@ -172,6 +174,25 @@ pub(crate) enum Mode {
     Modal,
 }
 
+/// What holds the session's events (and, inline, its iframe).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Place {
+    /// The element the host gave (or named).
+    Element,
+    /// The page's body: a modal needs no element, and its events then go there.
+    Body,
+}
+
+impl Mode {
+    /// Where a session of this mode goes when the host gave an element, or gave none.
+    pub(crate) fn place(self, element_given: bool) -> Place {
+        match (self, element_given) {
+            (Mode::Modal, false) => Place::Body,
+            _ => Place::Element,
+        }
+    }
+}
+
 /// When the app counts as shown (`readyOn`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum ReadyOn {
@@ -208,22 +229,22 @@ pub(crate) struct Rules {
     pub ready_on: ReadyOn,
     /// Whether every app message, state change and event is also logged (`debug`).
     pub debug: bool,
+    /// The iframe's height: at first, and while the app asks for none.
+    pub height: Length,
+    /// The iframe's width (inline).
+    pub width: Length,
+    /// The iframe's `allow` attribute.
+    pub allow: String,
+    /// The iframe's `title`.
+    pub title: String,
+    /// The texts of the built-in screens and the dialog.
+    pub texts: Texts,
 }
 
 /// Everything read from `options`.
 pub(crate) struct Config<J> {
     /// What the engine needs.
     pub rules: Rules,
-    /// Initial iframe height.
-    pub height: Length,
-    /// Iframe width.
-    pub width: Length,
-    /// The iframe's `allow` attribute.
-    pub allow: String,
-    /// The iframe's `title`.
-    pub title: String,
-    /// The texts of the built-in screens.
-    pub texts: Texts,
     /// Aborting it destroys the session.
     pub signal: Option<J>,
     /// The host's callbacks.
@@ -274,7 +295,7 @@ pub(crate) fn take<T>(given: Live, bit: u16, to: &mut T, from: T) {
 
 impl Rules {
     /// Takes the rules `given` from `new` (read from a `session.update()`).
-    pub(crate) fn take(&mut self, new: &Rules, given: Live) {
+    pub(crate) fn take(&mut self, new: Rules, given: Live) {
         take(given, Live::MIN_HEIGHT, &mut self.min_height, new.min_height);
         take(given, Live::MAX_HEIGHT, &mut self.max_height, new.max_height);
         take(given, Live::AUTO_RESIZE, &mut self.auto_resize, new.auto_resize);
@@ -282,6 +303,22 @@ impl Rules {
         take(given, Live::RETRIES, &mut self.retries, new.retries);
         take(given, Live::LOAD_TIMEOUT, &mut self.load_timeout_ms, new.load_timeout_ms);
         take(given, Live::DEBUG, &mut self.debug, new.debug);
+        take(given, Live::HEIGHT, &mut self.height, new.height);
+        take(given, Live::WIDTH, &mut self.width, new.width);
+        take(given, Live::TITLE, &mut self.title, new.title);
+        take(given, Live::LOCALE, &mut self.texts.locale, new.texts.locale);
+        if given.has(Live::MESSAGES) {
+            self.texts.replace_own(new.texts);
+        }
+    }
+
+    /// The height bounds these rules would have after taking `new`'s `given`.
+    pub(crate) fn bounds_after(&self, new: &Rules, given: Live) -> (Option<f64>, Option<f64>) {
+        let pick = |bit, mine: Option<f64>, theirs| if given.has(bit) { theirs } else { mine };
+        (
+            pick(Live::MIN_HEIGHT, self.min_height, new.min_height),
+            pick(Live::MAX_HEIGHT, self.max_height, new.max_height),
+        )
     }
 }
 
@@ -321,10 +358,11 @@ pub(crate) fn update<J>(entries: Vec<(String, Value<J>)>, env: &impl Env) -> Res
     }
     let cfg = read(entries, env)?;
     match refused {
-        Some((key, true)) => {
-            Err(invalid!(&key, "update: ", &key, " needs a new session: destroy() this one and mount another"))
-        }
-        Some((key, false)) => Err(invalid!(&key, "update: unknown option '", &key, "'")),
+        // Not a bad value but a wrong use: said in full in every build.
+        Some((key, true)) => Err(WidgetError::invalid(
+            ["update: ", &key, " needs a new session: destroy() this one and mount another"].concat(),
+        )),
+        Some((key, false)) => Err(WidgetError::invalid(["update: unknown option '", &key, "'"].concat())),
         None => Ok((Live(given), cfg)),
     }
 }
@@ -346,12 +384,12 @@ pub(crate) fn read<J>(entries: Vec<(String, Value<J>)>, env: &impl Env) -> Resul
             mode: Mode::Inline,
             ready_on: ReadyOn::Load,
             debug: false,
+            height: Length::Px(700.0),
+            width: Length::Css("100%".into()),
+            allow: String::new(),
+            title: DEFAULT_TITLE.into(),
+            texts: Texts::new(Locale::of_page(&env.page_lang())),
         },
-        height: Length::Px(700.0),
-        width: Length::Css("100%".into()),
-        allow: String::new(),
-        title: DEFAULT_TITLE.into(),
-        texts: Texts::new(Locale::of_page(&env.page_lang())),
         signal: None,
         callbacks: Vec::new(),
         parse_message: None,
@@ -373,8 +411,8 @@ pub(crate) fn read<J>(entries: Vec<(String, Value<J>)>, env: &impl Env) -> Resul
         match (opt, value) {
             (Opt::BaseUrl, Value::Str(s)) => base_url = Some(s),
             (Opt::BaseUrl, _) => return Err(invalid!("baseUrl", "baseUrl must be a string such as 'https://app.vlenseg.com'")),
-            (Opt::Height, v) => cfg.height = length(name, v, env)?,
-            (Opt::Width, v) => cfg.width = length(name, v, env)?,
+            (Opt::Height, v) => cfg.rules.height = length(name, v, env)?,
+            (Opt::Width, v) => cfg.rules.width = length(name, v, env)?,
             (Opt::MinHeight, v) => cfg.rules.min_height = Some(pixels(name, &v)?),
             (Opt::MaxHeight, v) => cfg.rules.max_height = Some(pixels(name, &v)?),
             (Opt::AutoResize, Value::Bool(b)) => cfg.rules.auto_resize = b,
@@ -386,7 +424,7 @@ pub(crate) fn read<J>(entries: Vec<(String, Value<J>)>, env: &impl Env) -> Resul
             "allow",
                     "allow must be a string like 'fullscreen; clipboard-write' or an array of strings",))
             }
-            (Opt::Title, Value::Str(t)) if is_label(&t, MAX_TITLE) => cfg.title = t,
+            (Opt::Title, Value::Str(t)) if is_label(&t, MAX_TITLE) => cfg.rules.title = t,
             (Opt::Title, _) => {
                 return Err(invalid!(
                     "title",
@@ -404,7 +442,7 @@ pub(crate) fn read<J>(entries: Vec<(String, Value<J>)>, env: &impl Env) -> Resul
                 return Err(invalid!("signal", "signal must be an AbortSignal, e.g. from new AbortController().signal"))
             }
             (Opt::Locale, Value::Str(tag)) if Locale::from_tag(&tag).is_some() => {
-                cfg.texts.locale = Locale::from_tag(&tag).unwrap_or(Locale::En)
+                cfg.rules.texts.locale = Locale::from_tag(&tag).unwrap_or(Locale::En)
             }
             (Opt::Locale, _) => return Err(invalid!(
             "locale",
@@ -442,13 +480,15 @@ pub(crate) fn read<J>(entries: Vec<(String, Value<J>)>, env: &impl Env) -> Resul
     for (key, value) in messages {
         match (Text::named(&key), value) {
             // A text with nothing visible would leave a button or the dialog without a name.
-            (Some(text), Some(s)) if is_label(&s, MAX_MESSAGE) => cfg.texts.set(text, s),
-            _ => return Err(invalid!(
+            (Some(text), Some(s)) if is_label(&s, MAX_MESSAGE) => cfg.rules.texts.set(text, s),
+            _ => {
+                return Err(invalid!(
                 &["messages.", &key].concat(),
                 "messages.",
                 &key,
                 ": messages takes texts of up to 300 characters, with a visible one, for the keys listed in the README",
-            )),
+            ))
+            }
         }
     }
     let base_url = base_url.as_deref().unwrap_or(DEFAULT_BASE_URL);
@@ -460,7 +500,7 @@ pub(crate) fn read<J>(entries: Vec<(String, Value<J>)>, env: &impl Env) -> Resul
     // 'src'), so an app at http://[::1] would get no camera: on that loopback address alone
     // the features are granted to the frame whatever it shows, as localhost gets them by origin.
     let required = if url.hostname == "[::1]" { ["camera *", "microphone *"] } else { REQUIRED_FEATURES };
-    cfg.allow = allow_attr(required, extras.iter().map(String::as_str))?;
+    cfg.rules.allow = allow_attr(required, extras.iter().map(String::as_str))?;
     cfg.rules.base = [url.origin.as_str(), url.pathname.trim_end_matches('/')].concat();
     cfg.rules.origin = url.origin;
     Ok(cfg)
@@ -502,155 +542,6 @@ fn timeout_ms<J>(name: &str, value: &Value<J>) -> Result<u32, WidgetError> {
         Value::Num(v) if *v >= 1.0 && *v <= MAX_TIMEOUT_MS => Ok(*v as u32),
         _ => Err(invalid!(name, name, " must be a number of milliseconds between 1 and 600000")),
     }
-}
-
-/// A name with its case, `-`, `_` and other punctuation folded away (`X-Api-Key` → `xapikey`).
-fn folded(name: &[u8]) -> Vec<u8> {
-    name.iter().filter(|b| b.is_ascii_alphanumeric()).map(u8::to_ascii_lowercase).collect()
-}
-
-/// Whether a name (option, header, query or body field) smells like a server secret.
-pub(crate) fn is_secret_name(name: &str) -> bool {
-    is_secret(name.as_bytes())
-}
-
-fn is_secret(name: &[u8]) -> bool {
-    let f = folded(name);
-    f.ends_with(b"apikey") || f == b"admintoken" || f == b"adminaccesstoken"
-}
-
-/// The error for a secret handed to the browser. Its full text ships in every build, as do the
-/// two about the API host: the fix is a design change, which a short message would not explain.
-pub(crate) fn secret_error(name: &str) -> WidgetError {
-    WidgetError::invalid(
-        [
-            "`",
-            name,
-            "` must not be given to the widget: the Vlens ApiKey and admin token stay on your server. ",
-            "Create the session there (CreateAuthSession / CreateInvitation) and pass the widget a tokenProvider that calls your server",
-        ]
-        .concat(),
-    )
-}
-
-/// Whether a parsed host name is the Vlens API (or below it), however it was spelled:
-/// the URL parser lower-cases and percent-decodes; a trailing dot is folded here.
-fn is_vlens_api(hostname: &str) -> bool {
-    let host = hostname.trim_end_matches('.').to_ascii_lowercase();
-    host == VLENS_API_HOST || host.ends_with(".api.vlenseg.com")
-}
-
-fn check_base_url(url: &UrlParts) -> Result<(), WidgetError> {
-    let local = matches!(url.hostname.as_str(), "localhost" | "127.0.0.1" | "[::1]");
-    if url.protocol != "https:" && !(url.protocol == "http:" && local) {
-        return Err(invalid!(
-            "baseUrl",
-            "baseUrl must be an https: URL such as https://app.vlenseg.com; http: is allowed only for localhost, 127.0.0.1 and [::1]",));
-    }
-    if url.has_credentials || !url.search.is_empty() || !url.hash.is_empty() {
-        return Err(invalid!(
-            "baseUrl",
-            "baseUrl must be the plain address of the Vlens app (like https://app.vlenseg.com), without user name, query or fragment",));
-    }
-    if is_vlens_api(&url.hostname) {
-        return Err(WidgetError::invalid(
-            "baseUrl points at api.vlenseg.com, the server API; the iframe loads the app: use https://app.vlenseg.com",
-        ));
-    }
-    Ok(())
-}
-
-/// Checks a parsed token-provider URL: never the Vlens API, never a secret in its query.
-pub(crate) fn check_provider_url(url: &UrlParts) -> Result<(), WidgetError> {
-    if is_vlens_api(&url.hostname) {
-        return Err(WidgetError::invalid(
-            "tokenProvider points at api.vlenseg.com: create the session on your server; the ApiKey must never reach the browser. Point tokenProvider at your own endpoint (e.g. /api/vlens/session)",
-        ));
-    }
-    if url.protocol != "https:" && url.protocol != "http:" {
-        return Err(invalid!(
-            "tokenProvider",
-            "tokenProvider must be an http(s) URL of your own session endpoint, such as /api/vlens/session",
-        ));
-    }
-    check_form_names(url.search.trim_start_matches('?'))
-}
-
-/// Refuses a secret among the names of `a=1&b=2` (a query string or a form body).
-pub(crate) fn check_form_names(form: &str) -> Result<(), WidgetError> {
-    match form.split('&').map(|pair| pair.split('=').next().unwrap_or(pair)).find(|n| is_secret(&percent_decode(n))) {
-        Some(name) => Err(secret_error(name)),
-        None => Ok(()),
-    }
-}
-
-/// Bytes, not a `String`: only their ASCII letters and digits matter to [`is_secret`].
-fn percent_decode(s: &str) -> Vec<u8> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: Option<&u8>| b.and_then(|b| char::from(*b).to_digit(16));
-        match (bytes[i], hex(bytes.get(i + 1)), hex(bytes.get(i + 2))) {
-            (b'%', Some(hi), Some(lo)) => {
-                out.push((hi * 16 + lo) as u8);
-                i += 3;
-            }
-            (b, _, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    out
-}
-
-/// The iframe `src` for a token: `base + '/session?token=' + encodeURIComponent(token)`.
-pub(crate) fn session_src(base: &str, token: &str) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut src = [base, "/session?token="].concat();
-    for &b in token.as_bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&b) {
-            src.push(char::from(b));
-        } else {
-            src.push('%');
-            src.push(char::from(HEX[usize::from(b >> 4)]));
-            src.push(char::from(HEX[usize::from(b & 15)]));
-        }
-    }
-    src
-}
-
-/// The iframe's `allow` attribute: camera and microphone, then the host's extra features.
-fn allow_attr<'a>(required: [&'a str; 2], extras: impl IntoIterator<Item = &'a str>) -> Result<String, WidgetError> {
-    // `&str`s, so this join is the one `concat` already uses: a `[String]` join costs 1 KB.
-    let mut out: Vec<&str> = required.to_vec();
-    for item in extras {
-        for directive in item.split(';').map(str::trim).filter(|d| !d.is_empty()) {
-            let ok = directive.len() <= 200
-                // Bytes, not chars: `str::contains(char)` drags in the substring searcher.
-                && directive.bytes().all(|b| b.is_ascii_alphanumeric() || b" -_'*:/.[]".contains(&b));
-            if !ok {
-                return Err(invalid!(
-                    "allow",
-                    "allow: '",
-                    directive,
-                    "' is not a permissions-policy feature such as 'fullscreen' or 'clipboard-write'",
-                ));
-            }
-            let name = directive.split(' ').next().unwrap_or(directive);
-            if !out.iter().any(|d| d.split(' ').next() == Some(name)) {
-                out.push(directive);
-            }
-        }
-    }
-    Ok(out.join("; "))
-}
-
-/// The height to apply for an app's resize request.
-pub(crate) fn clamp_height(requested: f64, min: Option<f64>, max: Option<f64>) -> f64 {
-    let h = max.map_or(requested, |m| requested.min(m));
-    min.map_or(h, |m| h.max(m))
 }
 
 #[cfg(test)]
@@ -713,15 +604,23 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_modal_without_an_element_goes_to_the_body() {
+        assert_eq!(Mode::Modal.place(false), Place::Body);
+        assert_eq!(Mode::Modal.place(true), Place::Element);
+        assert_eq!(Mode::Inline.place(false), Place::Element, "and then the element is refused");
+        assert_eq!(Mode::Inline.place(true), Place::Element);
+    }
+
+    #[test]
     fn defaults_follow_the_contract() {
         let c = read_ok(&[]);
         assert_eq!(c.rules.base, "https://app.vlenseg.com");
         assert_eq!(c.rules.origin, "https://app.vlenseg.com");
         assert_eq!((c.rules.token_timeout_ms, c.rules.retries, c.rules.load_timeout_ms), (15_000, 2, 30_000));
-        assert_eq!(c.height, Length::Px(700.0));
-        assert_eq!(c.width, Length::Css("100%".into()));
-        assert_eq!(c.allow, "camera; microphone");
-        assert_eq!(c.title, "Vlens identity verification");
+        assert_eq!(c.rules.height, Length::Px(700.0));
+        assert_eq!(c.rules.width, Length::Css("100%".into()));
+        assert_eq!(c.rules.allow, "camera; microphone");
+        assert_eq!(c.rules.title, "Vlens identity verification");
         assert!(c.rules.auto_resize);
         assert_eq!((c.rules.ready_on, c.rules.debug, c.parse_message), (ReadyOn::Load, false, None));
     }
@@ -756,17 +655,17 @@ pub(crate) mod tests {
         ]);
         assert_eq!(c.rules.base, "http://localhost:9/vlens");
         assert_eq!(c.rules.origin, "http://localhost:9");
-        assert_eq!((c.height, c.width), (Length::Css("80vh".into()), Length::Px(320.0)));
+        assert_eq!((c.rules.height, c.rules.width), (Length::Css("80vh".into()), Length::Px(320.0)));
         assert_eq!((c.rules.min_height, c.rules.max_height), (Some(100.0), Some(900.0)));
         assert!(!c.rules.auto_resize);
-        assert_eq!(c.allow, "camera; microphone; fullscreen");
-        assert_eq!(c.title, "KYC");
+        assert_eq!(c.rules.allow, "camera; microphone; fullscreen");
+        assert_eq!(c.rules.title, "KYC");
         assert_eq!((c.rules.token_timeout_ms, c.rules.retries, c.rules.load_timeout_ms), (250, 0, 1000));
         assert_eq!(c.signal, Some(7));
         assert_eq!(c.callbacks, vec![(Callback::Complete, 1), (Callback::StateChange, 2), (Callback::Any, 3)]);
         assert_eq!(c.unknown, vec!["colour".to_string()]);
-        assert_eq!((c.texts.locale, c.texts.get(Text::Retry)), (Locale::Ar, "Again"));
-        assert_eq!(c.texts.get(Text::Close), "إغلاق");
+        assert_eq!((c.rules.texts.locale, c.rules.texts.get(Text::Retry)), (Locale::Ar, "Again"));
+        assert_eq!(c.rules.texts.get(Text::Close), "إغلاق");
         assert_eq!((c.rules.ui, c.rules.mode), (false, Mode::Modal));
         assert_eq!((c.rules.ready_on, c.rules.debug, c.parse_message), (ReadyOn::Message, true, Some(4)));
     }
@@ -785,10 +684,10 @@ pub(crate) mod tests {
                 "ar-EG".into()
             }
         }
-        let read_on = |pairs: &[(&str, Value<u8>)]| read(entries(pairs), &ArabicPage).unwrap().texts.locale;
+        let read_on = |pairs: &[(&str, Value<u8>)]| read(entries(pairs), &ArabicPage).unwrap().rules.texts.locale;
         assert_eq!(read_on(&[]), Locale::Ar);
         assert_eq!(read_on(&[("locale", s("en"))]), Locale::En);
-        assert_eq!(read_ok(&[]).texts.locale, Locale::En);
+        assert_eq!(read_ok(&[]).rules.texts.locale, Locale::En);
         assert_eq!((read_ok(&[]).rules.ui, read_ok(&[]).rules.mode), (true, Mode::Inline));
     }
 
@@ -869,6 +768,13 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn the_iframe_gets_camera_and_microphone_whatever_allow_says() {
+        let ipv6 = |base: &str| read_ok(&[("baseUrl", s(base)), ("allow", s("fullscreen"))]).rules.allow;
+        assert_eq!(ipv6("http://[::1]:8081"), "camera *; microphone *; fullscreen");
+        assert_eq!(ipv6("http://localhost:8081"), "camera; microphone; fullscreen");
+    }
+
+    #[test]
     fn an_update_takes_what_can_change_live_checked_as_at_mount() {
         let read_update = |pairs: &[(&str, Value<u8>)]| update(entries(pairs), &FakeEnv);
         let (given, cfg) = read_update(&[
@@ -887,20 +793,27 @@ pub(crate) mod tests {
         ])
         .unwrap();
         assert_eq!(given, Live(0xfff), "every live option");
-        assert_eq!((cfg.height, cfg.width, cfg.title.as_str()), (Length::Px(500.0), Length::Css("80%".into()), "KYC"));
-        assert_eq!((cfg.texts.locale, cfg.texts.get(Text::Retry)), (Locale::Ar, "Again"));
+        assert_eq!(
+            (&cfg.rules.height, &cfg.rules.width, cfg.rules.title.as_str()),
+            (&Length::Px(500.0), &Length::Css("80%".into()), "KYC")
+        );
+        assert_eq!((cfg.rules.texts.locale, cfg.rules.texts.get(Text::Retry)), (Locale::Ar, "Again"));
         let r = &cfg.rules;
         assert_eq!((r.min_height, r.max_height, r.auto_resize, r.debug), (None, Some(900.0), false, true));
         assert_eq!((r.token_timeout_ms, r.retries, r.load_timeout_ms), (50, 0, 70));
         let mut rules = read_ok(&[("minHeight", Value::Num(100.0)), ("retries", Value::Num(5.0))]).rules;
-        rules.take(&cfg.rules, Live(Live::MAX_HEIGHT | Live::DEBUG));
+        rules.take(cfg.rules.clone(), Live(Live::MAX_HEIGHT | Live::DEBUG));
         assert_eq!(
             (rules.min_height, rules.max_height, rules.debug, rules.retries),
             (Some(100.0), Some(900.0), true, 5),
             "only what was given"
         );
         let (given, cfg) = read_update(&[("height", Value::Absent)]).unwrap();
-        assert_eq!((given, cfg.height), (Live(Live::HEIGHT), Length::Px(700.0)), "undefined: the default again");
+        assert_eq!(
+            (given, &cfg.rules.height),
+            (Live(Live::HEIGHT), &Length::Px(700.0)),
+            "undefined: the default again"
+        );
         assert_eq!(read_update(&[]).unwrap().0, Live(0));
         for (pairs, needle) in [
             (vec![("height", s("tall"))], "height must be"),
@@ -915,64 +828,5 @@ pub(crate) mod tests {
             let message = read_update(&pairs).err().map(|e| e.message).unwrap_or_default();
             assert!(message.contains(needle), "{pairs:?}: {message}");
         }
-    }
-
-    #[test]
-    fn secret_names_are_recognised_however_spelled() {
-        for n in ["apiKey", "ApiKey", "api_key", "API-KEY", "Api-Key", "X-ApiKey", "adminToken", "adminAccessToken"] {
-            assert!(is_secret_name(n), "{n}");
-        }
-        assert!(!is_secret_name("baseUrl"));
-        assert!(!is_secret_name("apiKeyId"));
-    }
-
-    #[test]
-    fn the_provider_url_is_never_the_vlens_api_nor_carries_a_secret() {
-        let parse = |u: &str| FakeEnv.parse_url(u, Some("https://shop.example/")).unwrap();
-        for bad in [
-            "https://api.vlenseg.com/x",
-            "https://api.vlenseg.com./x",
-            "https://API.VlensEG.com/x",
-            "https://eu.api.vlenseg.com/x",
-            "/api/vlens/session?ApiKey=k",
-            "/api/vlens/session?a=1&api%2Dkey=k",
-            "data:text/plain,x",
-        ] {
-            let parts = FakeEnv.parse_url(bad, Some("https://shop.example/")).unwrap_or_default();
-            assert!(check_provider_url(&parts).is_err(), "{bad}");
-        }
-        let err = check_provider_url(&parse("https://api.vlenseg.com./x")).unwrap_err();
-        assert!(err.message.contains("ApiKey must never reach the browser"));
-        assert!(check_provider_url(&parse("/api/vlens/session?user=1")).is_ok());
-        assert!(check_provider_url(&parse("http://127.0.0.1:8080/t")).is_ok());
-        assert!(check_form_names("phone=1&X_API_KEY=2").is_err());
-    }
-
-    #[test]
-    fn src_encodes_the_token_like_encode_uri_component() {
-        assert_eq!(session_src("https://a.b", "a&b#c%d e/é"), "https://a.b/session?token=a%26b%23c%25d%20e%2F%C3%A9");
-        assert_eq!(session_src("https://a.b", "eyJ.a-_!~*'()"), "https://a.b/session?token=eyJ.a-_!~*'()");
-    }
-
-    #[test]
-    fn allow_always_has_camera_and_microphone_once() {
-        let r = REQUIRED_FEATURES;
-        assert_eq!(allow_attr(r, []).unwrap(), "camera; microphone");
-        assert_eq!(
-            allow_attr(r, ["fullscreen; camera", "clipboard-write", "fullscreen"]).unwrap(),
-            "camera; microphone; fullscreen; clipboard-write"
-        );
-        assert_eq!(allow_attr(r, ["microphone 'src'", " ;; "]).unwrap(), "camera; microphone");
-        assert!(allow_attr(r, ["<script>"]).is_err());
-        let ipv6 = |base: &str| read_ok(&[("baseUrl", s(base)), ("allow", s("fullscreen"))]).allow;
-        assert_eq!(ipv6("http://[::1]:8081"), "camera *; microphone *; fullscreen");
-        assert_eq!(ipv6("http://localhost:8081"), "camera; microphone; fullscreen");
-    }
-
-    #[test]
-    fn clamping_respects_both_bounds() {
-        assert_eq!(clamp_height(900.0, Some(400.0), Some(800.0)), 800.0);
-        assert_eq!(clamp_height(100.0, Some(400.0), Some(800.0)), 400.0);
-        assert_eq!(clamp_height(600.0, None, None), 600.0);
     }
 }
