@@ -56,14 +56,13 @@ export const now = () => performance.now();
 // that held it, whichever copy made that one.
 const sessions = (globalThis[Symbol.for('vlens-widget.sessions')] ||= new WeakMap());
 
-export const claim = (el, release) => {
+// `take`: the element is this session's now (the one that held it is released); otherwise
+// it is given up, if it is still this session's.
+export const claim = (el, release, take) => {
   const before = sessions.get(el);
-  sessions.set(el, release);
-  if (before) before();
-};
-
-export const unclaim = (el, release) => {
-  if (sessions.get(el) === release) sessions.delete(el);
+  if (take) sessions.set(el, release);
+  else if (before === release) sessions.delete(el);
+  if (take && before) before();
 };
 
 const css = (v) => (typeof v === 'number' ? v + 'px' : v);

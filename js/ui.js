@@ -110,11 +110,8 @@ export const open = (container, modal, lang, dir, width, label, closeLabel, onCl
   guard.addEventListener('focus', () => stops().pop().focus());
   end.addEventListener('focus', () => close.focus());
   close.addEventListener('click', onClose);
+  // requestClose() and the browser's own close requests end in `close` too.
   dialog.addEventListener('close', onClose);
-  dialog.addEventListener('cancel', (e) => {
-    e.preventDefault();
-    onClose();
-  });
   dialog.addEventListener('keydown', (e) => {
     if (e.key != 'Escape' || e.defaultPrevented) return;
     e.preventDefault();

@@ -64,14 +64,14 @@ impl Claim {
     /// Takes `element`: whichever session held it, from any copy of the package, is
     /// released (destroyed) first.
     pub(crate) fn new(element: &Element, release: Function) -> Claim {
-        js::claim(element, &release);
+        js::claim(element, &release, true);
         Claim { element: element.clone(), release }
     }
 }
 
 impl Drop for Claim {
     fn drop(&mut self) {
-        js::unclaim(&self.element, &self.release);
+        js::claim(&self.element, &self.release, false);
     }
 }
 

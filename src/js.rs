@@ -44,11 +44,10 @@ extern "C" {
     pub(crate) fn log(level: &str, text: &str, value: &JsValue);
     /// The time in milliseconds (`performance.now()`), the engine's clock.
     pub(crate) fn now() -> f64;
-    /// Takes `element` in the page-wide registry shared by every copy of the package; the
-    /// `release` of whichever session held it is called.
-    pub(crate) fn claim(element: &web_sys::Element, release: &Function);
-    /// Gives `element` up, if `release`'s session still holds it.
-    pub(crate) fn unclaim(element: &web_sys::Element, release: &Function);
+    /// With `take`, takes `element` in the page-wide registry shared by every copy of the
+    /// package (the `release` of whichever session held it is called); without, gives it up
+    /// if `release`'s session still holds it.
+    pub(crate) fn claim(element: &web_sys::Element, release: &Function, take: bool);
     /// Resolves to `[status, contentType, text, retryAfter]` (`retryAfter` the header or `null`).
     #[wasm_bindgen(js_name = fetchAnswer)]
     pub(crate) fn fetch_answer(url: &str, init: &JsValue) -> Promise;

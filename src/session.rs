@@ -278,58 +278,32 @@ enum Stage {
     /// Made by `mountVlens`, its container taken; not started.
     Created,
     /// Getting a token; the iframe of before stays during a refresh.
-    Token { frame: Option<Frame> },
+    Token,
     /// The app loads in its iframe; `LOAD_TIMEOUT` at `ready_by`.
-    Loading { frame: Frame, ready_by: Ms },
+    Loading { ready_by: Ms },
     /// The app is on show.
-    Ready { frame: Frame },
+    Ready,
     /// A widget error stopped the flow, with the screen that says so.
-    Error { frame: Option<Frame>, screen: Screen },
+    Error { screen: Screen },
     /// The flow finished (`result` settled); an inline iframe stays for the app's last screen.
-    Completed { frame: Option<Frame> },
+    Completed,
     /// The user left the flow (`result` settled).
-    Cancelled { frame: Option<Frame> },
+    Cancelled,
     /// Nothing more happens.
     Destroyed,
 }
 
 impl Stage {
-    fn state(&self) -> State {
+    fn state(self) -> State {
         match self {
-            Stage::New | Stage::Created | Stage::Token { .. } => State::Token,
+            Stage::New | Stage::Created | Stage::Token => State::Token,
             Stage::Loading { .. } => State::Loading,
-            Stage::Ready { .. } => State::Ready,
+            Stage::Ready => State::Ready,
             Stage::Error { .. } => State::Error,
-            Stage::Completed { .. } => State::Completed,
-            Stage::Cancelled { .. } => State::Cancelled,
+            Stage::Completed => State::Completed,
+            Stage::Cancelled => State::Cancelled,
             Stage::Destroyed => State::Destroyed,
         }
-    }
-
-    fn frame_mut(&mut self) -> Option<&mut Frame> {
-        match self {
-            Stage::Loading { frame, .. } | Stage::Ready { frame } => Some(frame),
-            Stage::Token { frame }
-            | Stage::Error { frame, .. }
-            | Stage::Completed { frame }
-            | Stage::Cancelled { frame } => frame.as_mut(),
-            Stage::New | Stage::Created | Stage::Destroyed => None,
-        }
-    }
-
-    fn into_frame(self) -> Option<Frame> {
-        match self {
-            Stage::Loading { frame, .. } | Stage::Ready { frame } => Some(frame),
-            Stage::Token { frame }
-            | Stage::Error { frame, .. }
-            | Stage::Completed { frame }
-            | Stage::Cancelled { frame } => frame,
-            Stage::New | Stage::Created | Stage::Destroyed => None,
-        }
-    }
-
-    fn has_frame(&self) -> bool {
-        self.into_frame().is_some()
     }
 }
 
@@ -338,6 +312,9 @@ impl Stage {
 pub(crate) struct Session<D> {
     rules: Rules,
     stage: Stage,
+    /// The iframe on show: set with the stage that loads it (`Loading`), kept through a
+    /// refresh until the new one replaces it, removed by a camera block or `destroy()`.
+    frame: Option<Frame>,
     flight: Option<Flight>,
     next_attempt: Attempt,
     /// The screen drawn, so each is drawn once (and again only in new texts).
@@ -356,6 +333,7 @@ impl<D: Clone> Session<D> {
         Session {
             rules,
             stage: Stage::New,
+            frame: None,
             flight: None,
             next_attempt: 0,
             shown: None,
@@ -457,7 +435,7 @@ impl<D: Clone> Session<D> {
             }
             Input::Mount { aborted: true } if created => self.destroy(),
             Input::Mount { aborted: false } if created => {
-                self.stage = Stage::Token { frame: None };
+                self.stage = Stage::Token;
                 if self.boxed() {
                     self.out.push(Effect::Open);
                 }
@@ -482,7 +460,7 @@ impl<D: Clone> Session<D> {
             }
             Input::Timeout => self.timeout(),
             Input::FrameLoaded => {
-                if let Some(first) = self.stage.frame_mut().map(|f| !core::mem::replace(&mut f.loaded, true)) {
+                if let Some(first) = self.frame.as_mut().map(|f| !core::mem::replace(&mut f.loaded, true)) {
                     self.emit(Event::Load);
                     if first && self.rules.ready_on == ReadyOn::Load {
                         self.ready();
@@ -492,18 +470,19 @@ impl<D: Clone> Session<D> {
             // Flow-stopping: without camera and microphone the liveness step cannot work, so
             // the user is not walked through the steps before it for nothing.
             Input::CameraBlocked(features) => {
-                if !features.is_empty() && self.stage.has_frame() && !self.state().has_ended() {
+                if !features.is_empty() && self.frame.is_some() && !self.state().has_ended() {
                     let err = camera_blocked(&self.rules.origin, &features);
                     let screen = error_screen(&err);
+                    self.frame = None;
                     self.out.push(Effect::RemoveFrame);
                     self.emit(Event::Error(err));
-                    self.go(|_| Stage::Error { frame: None, screen });
+                    self.go(Stage::Error { screen });
                 }
             }
             Input::Message(raw, read) => self.message(raw, read),
             Input::Refresh => {
                 if !created && !self.state().has_ended() {
-                    self.go(|frame| Stage::Token { frame });
+                    self.go(Stage::Token);
                     self.start_flight(Reason::Refresh);
                 }
             }
@@ -534,7 +513,7 @@ impl<D: Clone> Session<D> {
                 _ => {}
             }
         }
-        if let Stage::Loading { frame, ready_by } = self.stage {
+        if let (Stage::Loading { ready_by }, Some(frame)) = (self.stage, self.frame) {
             if ready_by <= self.now {
                 self.stop(load_timeout(&self.rules, frame.loaded));
             }
@@ -545,7 +524,7 @@ impl<D: Clone> Session<D> {
     /// changes at once.
     fn update(&mut self, new: Rules, given: Live) {
         self.rules.take(new, given);
-        let asked = self.stage.frame_mut().and_then(|frame| {
+        let asked = self.frame.as_mut().and_then(|frame| {
             // The host's height holds until the app asks for another.
             if given.has(Live::HEIGHT) {
                 frame.asked = None;
@@ -581,8 +560,9 @@ impl<D: Clone> Session<D> {
     fn destroy(&mut self) {
         self.stop_flight();
         let opened = self.boxed() && !matches!(self.stage, Stage::New | Stage::Created);
-        let settled = matches!(self.stage, Stage::Completed { .. } | Stage::Cancelled { .. });
-        if core::mem::replace(&mut self.stage, Stage::Destroyed).into_frame().is_some() {
+        let settled = matches!(self.stage, Stage::Completed | Stage::Cancelled);
+        self.stage = Stage::Destroyed;
+        if self.frame.take().is_some() {
             self.out.push(Effect::RemoveFrame);
         }
         if opened {
@@ -607,7 +587,7 @@ impl<D: Clone> Session<D> {
         };
         self.out.push(Effect::Settle(outcome));
         self.emit(event);
-        self.go(|frame| if completed { Stage::Completed { frame } } else { Stage::Cancelled { frame } });
+        self.go(if completed { Stage::Completed } else { Stage::Cancelled });
         if self.rules.mode == Mode::Modal {
             self.destroy();
         }
@@ -615,7 +595,7 @@ impl<D: Clone> Session<D> {
 
     fn message(&mut self, raw: D, read: Read<D>) {
         // Messages come from the frame on show; with none (a camera block took it) there is no sender.
-        if !self.stage.has_frame() {
+        if self.frame.is_none() {
             return;
         }
         if self.rules.debug {
@@ -639,13 +619,13 @@ impl<D: Clone> Session<D> {
     /// with `readyOn: 'load'`): once per frame, and only while the flow waits for it.
     fn ready(&mut self) {
         // After LOAD_TIMEOUT a late app still recovers; during a refresh the new frame decides.
-        let waiting = matches!(self.stage, Stage::Loading { .. } | Stage::Error { frame: Some(_), .. });
-        let Some(frame) = self.stage.frame_mut() else { return };
+        let waiting = matches!(self.stage, Stage::Loading { .. } | Stage::Error { .. });
+        let Some(frame) = self.frame.as_mut() else { return };
         if core::mem::replace(&mut frame.ready, true) || !waiting {
             return;
         }
         self.emit(Event::Ready);
-        self.go(|frame| Stage::Ready { frame: frame.unwrap_or_default() });
+        self.go(Stage::Ready);
     }
 
     fn app(&mut self, msg: AppMessage, data: D) {
@@ -656,7 +636,7 @@ impl<D: Clone> Session<D> {
             AppMessage::Ready => self.ready(),
             AppMessage::Step(step) => self.emit(Event::Step(step)),
             AppMessage::Resize(asked) => {
-                if let Some(frame) = self.stage.frame_mut() {
+                if let Some(frame) = self.frame.as_mut() {
                     frame.asked = Some(asked);
                 }
                 let height = self.follow_height(asked);
@@ -723,13 +703,14 @@ impl<D: Clone> Session<D> {
     }
 
     fn use_token(&mut self, purpose: Reason, token: String) {
-        if purpose == Reason::Expired && self.stage.has_frame() {
+        if purpose == Reason::Expired && self.frame.is_some() {
             self.out.push(Effect::PostToken(token));
             return;
         }
         self.out.push(Effect::SetFrame(iframe::session_src(&self.rules.base, &token)));
         let ready_by = self.now + f64::from(self.rules.load_timeout_ms);
-        self.go(|_| Stage::Loading { frame: Frame::default(), ready_by });
+        self.frame = Some(Frame::default());
+        self.go(Stage::Loading { ready_by });
         self.out.push(Effect::CheckCamera);
     }
 
@@ -738,15 +719,13 @@ impl<D: Clone> Session<D> {
     fn stop(&mut self, err: WidgetError) {
         let screen = error_screen(&err);
         self.emit(Event::Error(err));
-        self.go(|frame| Stage::Error { frame, screen });
+        self.go(Stage::Error { screen });
     }
 
-    /// Moves to the stage `next` makes of the current iframe; draws its screen, then says
-    /// the state changed, if it did.
-    fn go(&mut self, next: impl FnOnce(Option<Frame>) -> Stage) {
+    /// Moves to `next`; draws its screen, then says the state changed, if it did.
+    fn go(&mut self, next: Stage) {
         let before = self.state();
-        let frame = core::mem::replace(&mut self.stage, Stage::Created).into_frame();
-        self.stage = next(frame);
+        self.stage = next;
         self.show();
         let after = self.state();
         if after != before {
@@ -758,9 +737,9 @@ impl<D: Clone> Session<D> {
     fn show(&mut self) {
         let screen = match self.stage {
             Stage::New | Stage::Created | Stage::Destroyed => return,
-            Stage::Token { .. } | Stage::Loading { .. } => Screen::Loading,
-            Stage::Error { screen, .. } => screen,
-            Stage::Ready { .. } | Stage::Completed { .. } | Stage::Cancelled { .. } => Screen::App,
+            Stage::Token | Stage::Loading { .. } => Screen::Loading,
+            Stage::Error { screen } => screen,
+            Stage::Ready | Stage::Completed | Stage::Cancelled => Screen::App,
         };
         if self.rules.ui && self.shown != Some(screen) {
             self.shown = Some(screen);
