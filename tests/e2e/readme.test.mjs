@@ -33,7 +33,9 @@ const examples = readmeExamples();
 const localise = (code) => code.replaceAll('http://localhost:8081', server.mock).replaceAll('http://127.0.0.1:8080', server.host);
 
 before(async () => {
-  server = await startRustServer();
+  // Every example starts sessions against this one server: its per-client rate limit (tested on
+  // its own in rate-limit.test.mjs) is out of the way, as in demo.test.mjs.
+  server = await startRustServer({ env: { RATE_LIMIT_PER_MINUTE: '6000', RATE_LIMIT_BURST: '1000' } });
   browser = await launchBrowser();
   siteDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vlens-readme-site-'));
   tmp.push(siteDir);
