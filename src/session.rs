@@ -427,14 +427,15 @@ impl<D: Clone> Session<D> {
     }
 
     fn step(&mut self, input: Input<D>) {
-        let created = matches!(self.stage, Stage::New | Stage::Created);
+        // Before Mount (with or without the container claimed) nothing has started.
+        let unstarted = matches!(self.stage, Stage::New | Stage::Created);
         match input {
             Input::Create if matches!(self.stage, Stage::New) => {
                 self.stage = Stage::Created;
                 self.out.push(Effect::Claim);
             }
-            Input::Mount { aborted: true } if created => self.destroy(),
-            Input::Mount { aborted: false } if created => {
+            Input::Mount { aborted: true } if unstarted => self.destroy(),
+            Input::Mount { aborted: false } if unstarted => {
                 self.stage = Stage::Token;
                 if self.boxed() {
                     self.out.push(Effect::Open);
@@ -481,7 +482,7 @@ impl<D: Clone> Session<D> {
             }
             Input::Message(raw, read) => self.message(raw, read),
             Input::Refresh => {
-                if !created && !self.state().has_ended() {
+                if !unstarted && !self.state().has_ended() {
                     self.go(Stage::Token);
                     self.start_flight(Reason::Refresh);
                 }
@@ -489,7 +490,7 @@ impl<D: Clone> Session<D> {
             Input::Destroy => self.destroy(),
             Input::Update(new, given) => self.update(new, given),
             Input::Close(data) => {
-                if self.rules.mode == Mode::Modal && !created {
+                if self.rules.mode == Mode::Modal && !unstarted {
                     if self.state().has_ended() {
                         self.destroy();
                     } else {
